@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.dmacheck.spec.api.Scatterlist;
+import org.dmacheck.spec.op.DmaTrace;
 import org.dmacheck.spec.op.Op;
 import org.dmacheck.spec.platform.DeviceId;
 import org.dmacheck.spec.platform.DmaAttrs;
@@ -30,14 +31,15 @@ public final class PseudoC {
     }
 
     /** The whole counterexample as a C function body with a header naming the devices. */
-    public static String render(List<ReportStep> steps, long pageSize) {
+    public static String render(List<DmaTrace.Step> steps, long pageSize) {
         PseudoC c = new PseudoC(pageSize);
         StringBuilder body = new StringBuilder();
-        for (ReportStep s : steps) {
+        for (int i = 0; i < steps.size(); i++) {
+            DmaTrace.Step s = steps.get(i);
             String line = c.statement(s.op());
-            String outcome = s.outcome().isEmpty() ? "" : "  /* -> " + s.outcome() + " */";
+            String outcome = s.result() == null ? "" : "  /* -> " + s.result() + " */";
             body.append("\t").append(line.replace("\n", "\n\t")).append(outcome)
-                    .append("  /* step ").append(s.number()).append(" */\n");
+                    .append("  /* step ").append(i + 1).append(" */\n");
         }
         StringBuilder out = new StringBuilder();
         out.append("/* Reproducer: the calls of the counterexample, in order. */\n");
