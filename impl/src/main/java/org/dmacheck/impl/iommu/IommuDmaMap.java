@@ -73,7 +73,7 @@ final class IommuDmaMap {
         }
         long off = cookie.off(phys);
         long len = cookie.alignG(size + off);
-        long iova = cookie.allocIova(dev, len, dev.config().dmaMask());
+        long iova = cookie.allocIova(dev, len, dmaMask);
         if (iova == 0) {
             return ERR;
         }
