@@ -1,0 +1,37 @@
+package org.dmacheck.prop.canary;
+
+import java.util.Set;
+import org.dmacheck.spec.api.DmaEngine;
+import org.dmacheck.spec.api.DmaEngineProvider;
+import org.dmacheck.spec.api.Engines;
+import org.dmacheck.spec.platform.Hardware;
+
+/**
+ * A deliberately broken engine: the reference engine with one bug put in at the DmaEngine or the
+ * Hardware boundary. The harness must catch each one with a short counterexample; they are the
+ * proof that it works. Registered through ServiceLoader in test scope, so {@code --engine
+ * canary-...} works in tests and never in the shipped jar.
+ */
+abstract class CanaryProvider implements DmaEngineProvider {
+    /** The invariant (or failure kind) names that count as catching this bug. */
+    abstract Set<String> caughtBy();
+
+    /** The property that should catch it. */
+    abstract String property();
+
+    /** The hardware the reference engine is given; the spec keeps observing the real one. */
+    Hardware wrapHardware(Hardware real) {
+        return real;
+    }
+
+    /** The engine around the reference engine. */
+    DmaEngine wrapEngine(DmaEngine reference, Hardware real) {
+        return reference;
+    }
+
+    @Override
+    public final DmaEngine create(Hardware hardware) {
+        DmaEngine reference = Engines.find("reference").create(wrapHardware(hardware));
+        return wrapEngine(reference, hardware);
+    }
+}

@@ -1,0 +1,35 @@
+package org.dmacheck.prop.canary;
+
+import java.util.Set;
+import org.dmacheck.spec.platform.Hardware;
+
+/**
+ * min_align_mask low bits dropped (SWT-ALIGNMASK-AND-OR's effect): bounce slots are chosen
+ * without reproducing the original address's low bits.
+ */
+public final class MinAlignDropped extends CanaryProvider {
+    @Override
+    public String name() {
+        return "canary-min-align-dropped";
+    }
+
+    @Override
+    public String description() {
+        return "reference engine that ignores min_align_mask when bouncing";
+    }
+
+    @Override
+    Set<String> caughtBy() {
+        return Set.of("Alignment");
+    }
+
+    @Override
+    String property() {
+        return "swiotlb-pressure";
+    }
+
+    @Override
+    Hardware wrapHardware(Hardware real) {
+        return new DeviceConfigMisread(real, b -> b.minAlignMask(0));
+    }
+}

@@ -1,0 +1,40 @@
+package org.dmacheck.prop.canary;
+
+import java.util.Set;
+import org.dmacheck.spec.api.DmaEngine;
+import org.dmacheck.spec.api.DmaIovaState;
+import org.dmacheck.spec.platform.DeviceId;
+import org.dmacheck.spec.platform.Hardware;
+
+/** Two-step: {@code dma_iova_sync} reports success without making the linked PTEs visible. */
+public final class TwoStepNoSync extends CanaryProvider {
+    @Override
+    public String name() {
+        return "canary-two-step-no-sync";
+    }
+
+    @Override
+    public String description() {
+        return "reference engine whose dma_iova_sync returns 0 and does nothing";
+    }
+
+    @Override
+    Set<String> caughtBy() {
+        return Set.of("TwoStep", "Translation");
+    }
+
+    @Override
+    String property() {
+        return "two-step";
+    }
+
+    @Override
+    DmaEngine wrapEngine(DmaEngine reference, Hardware real) {
+        return new ForwardingEngine(reference) {
+            @Override
+            public int iovaSync(DeviceId dev, DmaIovaState state, long offset, long size) {
+                return 0; // the bug: iommu_sync_map never happens
+            }
+        };
+    }
+}

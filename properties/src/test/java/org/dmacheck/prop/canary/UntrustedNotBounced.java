@@ -1,0 +1,35 @@
+package org.dmacheck.prop.canary;
+
+import java.util.Set;
+import org.dmacheck.spec.platform.Hardware;
+
+/**
+ * Sub-granule exposure (bug-classes.md class 4): an untrusted device's unaligned buffer is mapped
+ * in place, so the whole granule around it, neighbours included, is reachable.
+ */
+public final class UntrustedNotBounced extends CanaryProvider {
+    @Override
+    public String name() {
+        return "canary-untrusted-not-bounced";
+    }
+
+    @Override
+    public String description() {
+        return "reference engine that treats untrusted devices as trusted (no sub-granule bouncing)";
+    }
+
+    @Override
+    Set<String> caughtBy() {
+        return Set.of("Translation");
+    }
+
+    @Override
+    String property() {
+        return "single-maps";
+    }
+
+    @Override
+    Hardware wrapHardware(Hardware real) {
+        return new DeviceConfigMisread(real, b -> b.untrusted(false));
+    }
+}
