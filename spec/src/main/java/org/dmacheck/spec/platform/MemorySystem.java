@@ -52,6 +52,26 @@ final class MemorySystem {
         return out;
     }
 
+    /** What {@link #cpuRead} would return, without touching the cache. */
+    byte[] peekCpu(long phys, int len) {
+        byte[] out = new byte[len];
+        forEachCpuChunk(phys, len, "CPU peek", (a, off, n, cached) -> {
+            if (cached) {
+                cache.peek(a, out, off, n);
+            } else {
+                memory.read(a, out, off, n);
+            }
+        });
+        return out;
+    }
+
+    /** The bytes in memory itself, as a non-coherent device would read them. */
+    byte[] peekMemory(long phys, int len) {
+        byte[] out = new byte[len];
+        forEachCpuChunk(phys, len, "memory peek", (a, off, n, cached) -> memory.read(a, out, off, n));
+        return out;
+    }
+
     void cpuWrite(long phys, byte[] data) {
         forEachCpuChunk(phys, data.length, "CPU write", (a, off, n, cached) -> {
             if (cached) {
