@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import org.dmacheck.spec.api.UnknownEngineException;
+import org.dmacheck.spec.op.TraceFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dmacheck", mixinStandardHelpOptions = true, version = "dmacheck 0.1.0",
         description = "Formal-property checks for DMA-mapping engines.",
-        subcommands = {EnginesCommand.class})
+        subcommands = {ReplayCommand.class, EnginesCommand.class, TraceCommand.class})
 public final class Main implements Callable<Integer> {
     /** All properties held, the replay passed, the trace is clean. */
     public static final int OK = 0;
@@ -53,7 +54,7 @@ public final class Main implements Callable<Integer> {
     }
 
     static boolean isUsage(Throwable ex) {
-        return ex instanceof UsageException || ex instanceof UnknownEngineException
+        return ex instanceof UsageException || ex instanceof UnknownEngineException || ex instanceof TraceFormatException
                 || ex instanceof UncheckedIOException || ex instanceof IllegalArgumentException;
     }
 

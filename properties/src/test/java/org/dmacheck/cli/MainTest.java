@@ -2,29 +2,72 @@ package org.dmacheck.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
+    @TempDir
+    Path dir;
+
     private int run(String... args) {
         return Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
     }
 
+    /** The error output is exactly one line starting with {@code dmacheck: } (no stack trace). */
+    private void assertOneLineError(String expectedStart) {
+        assertThat(err.toString().lines()).hasSize(1);
+        assertThat(err.toString()).startsWith(expectedStart);
+    }
+
     @Test
-    void anUnknownOptionIsOneLineOnStderrWithExitCode2() {
+    void anUnknownOptionIsOneLineWithExitCode2() {
         assertThat(run("engines", "--frobnicate")).isEqualTo(Main.USAGE);
-        assertThat(err.toString()).startsWith("dmacheck: Unknown option: '--frobnicate'");
-        assertThat(err.toString().strip().lines()).hasSize(1);
+        assertOneLineError("dmacheck: Unknown option: '--frobnicate'");
     }
 
     @Test
     void enginesListsWhatServiceLoaderFinds() {
         assertThat(run("engines")).isEqualTo(Main.OK);
         assertThat(err.toString()).isEmpty();
-        assertThat(out.toString()).isNotEmpty();
+        assertThat(out.toString()).containsPattern("(?m)^reference +\\S");
     }
+
+    @Test
+    void aMissingTraceIsOneLineWithExitCode2() {
+        Path missing = dir.resolve("missing.trace");
+        assertThat(run("replay", missing.toString())).isEqualTo(Main.USAGE);
+        assertOneLineError("dmacheck: cannot read trace " + missing);
+    }
+
+    @Test
+    void aMalformedTraceIsOneLineNamingFileAndLine() throws IOException {
+        Path bad = dir.resolve("bad.trace");
+        Files.writeString(bad, "dmacheck-trace 1\nplatform page_size=0x1000\n1 map_single handle=m1\n");
+        assertThat(run("replay", bad.toString())).isEqualTo(Main.USAGE);
+        assertOneLineError("dmacheck: " + bad + ":3: ");
+    }
+
+    @Test
+    void aTraceOfAFixedOrHealthyRunHoldsWithExitCode0() throws IOException {
+        Path ok = dir.resolve("ok.trace");
+        Files.writeString(ok, """
+                dmacheck-trace 1
+                platform page_size=0x1000
+                region SYSTEM_RAM start=0x100000 size=0x1000000
+                device dev0 dma_mask=0xffffffff
+                1 map_single handle=m1 dev=dev0 kind=PHYS phys=0x200000 size=0x1000 dir=TO_DEVICE attrs=
+                2 device_read handle=m1 segment=0 offset=0x0 len=0x10
+                """);
+        assertThat(run("replay", ok.toString(), "--engine", "reference")).as(err.toString()).isEqualTo(Main.OK);
+        assertThat(out.toString()).contains("holds:");
+    }
+
 }

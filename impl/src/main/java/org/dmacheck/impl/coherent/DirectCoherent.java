@@ -6,7 +6,6 @@ import org.dmacheck.impl.addressing.DmaAddressing;
 import org.dmacheck.spec.api.CoherentBuffer;
 import org.dmacheck.spec.platform.DeviceConfig;
 import org.dmacheck.spec.platform.DeviceId;
-import org.dmacheck.spec.platform.Direction;
 import org.dmacheck.spec.platform.DmaRange;
 import org.dmacheck.spec.platform.Hardware;
 import org.dmacheck.spec.platform.Unsigned;
@@ -17,9 +16,10 @@ import org.dmacheck.spec.platform.Unsigned;
  * bus_dma_limit)}. Linux allocates, tests {@code dma_coherent_ok} and retries in lower zones; here
  * the physical limit of each {@code dma_range_map} window is tried in turn, highest first.
  *
- * <p>For a non-coherent device the zeroed pages are written back from the CPU caches
- * ({@code arch_dma_prep_coherent}) so the device sees the zeros. Not modelled: CMA, atomic pools,
- * restricted swiotlb pools for forced-bounce devices.
+ * <p>For a non-coherent device Linux flushes the zeroed pages ({@code arch_dma_prep_coherent}) and
+ * remaps them uncached; the platform's {@link Hardware#allocPages} models both (its pages are CPU
+ * uncached until freed). Not modelled: CMA, atomic pools, restricted swiotlb pools for
+ * forced-bounce devices.
  */
 public final class DirectCoherent {
     private final Hardware hw;
@@ -43,9 +43,6 @@ public final class DirectCoherent {
             }
             long dma = DmaAddressing.physRangeToDma(cfg, phys, allocSize);
             if (DmaAddressing.coherentCapable(cfg, dma, allocSize)) {
-                if (!cfg.coherent()) {
-                    hw.archSyncForDevice(phys, allocSize, Direction.BIDIRECTIONAL);
-                }
                 return new CoherentBuffer(phys, dma, size);
             }
             hw.freePages(phys, allocSize);

@@ -13,7 +13,10 @@ import org.dmacheck.spec.op.DmaTrace;
  *                    the writer)
  * @param invariant   what failed: an invariant's name, a contract check, or {@code engine-hang} /
  *                    {@code engine-exception}
- * @param failingStep the step (1-based) after which it failed; 0 for the teardown after the last step
+ * @param failingStep the step (1-based) after which it failed; past the last step for the final
+ *                    teardown check (after time has passed)
+ * @param teardownFrom the first teardown step (1-based); past the last step when the run stopped
+ *                    before teardown
  * @param failure     the failure in dma-debug style; the first line is the summary, the rest evidence
  * @param seed        the search seed
  * @param choices     the (shrunk) choice list as text
@@ -21,6 +24,7 @@ import org.dmacheck.spec.op.DmaTrace;
  * @param kernelLog   the platform's kernel log lines ({@code WARN}s), possibly empty
  */
 public record Counterexample(String property, String engine, DmaTrace trace, String invariant, int failingStep,
+                             int teardownFrom,
                              String failure, long seed, String choices, String search, List<String> kernelLog) {
     public Counterexample {
         Objects.requireNonNull(property, "property");
@@ -39,8 +43,11 @@ public record Counterexample(String property, String engine, DmaTrace trace, Str
         return nl < 0 ? failure : failure.substring(0, nl);
     }
 
-    /** Where the failure happened, for humans: {@code step 4} or {@code teardown}. */
+    /** Where the failure happened, for humans: {@code step 4}, {@code step 6 (teardown)}. */
     public String where() {
-        return failingStep == 0 ? "teardown" : "step " + failingStep;
+        if (failingStep > trace.steps().size()) {
+            return "the end of teardown";
+        }
+        return "step " + failingStep + (failingStep >= teardownFrom ? " (teardown)" : "");
     }
 }

@@ -49,7 +49,7 @@ public final class ReportWriter {
         Map<String, String> meta = new LinkedHashMap<>(c.trace().meta());
         meta.put("property", c.property());
         meta.put("engine", c.engine());
-        meta.put("seed", Unsigned.hex(c.seed()));
+        meta.put("seed", Long.toString(c.seed()));
         meta.put("choices", c.choices());
         meta.put("failure.invariant", c.invariant());
         meta.put("failure.step", Integer.toString(c.failingStep()));
@@ -71,6 +71,9 @@ public final class ReportWriter {
         int width = Integer.toString(steps.size()).length();
         for (int i = 0; i < steps.size(); i++) {
             DmaTrace.Step s = steps.get(i);
+            if (i + 1 == c.teardownFrom()) {
+                out.append("  -- teardown: every live handle released, newest first --\n");
+            }
             out.append(String.format(Locale.ROOT, "  %" + width + "d  ", i + 1)).append(TraceWriter.op(s.op()));
             if (s.result() != null) {
                 out.append("  => ").append(s.result());
@@ -80,9 +83,9 @@ public final class ReportWriter {
             }
             out.append('\n');
         }
-        if (c.failingStep() == 0) {
-            out.append("  (teardown: every handle released in reverse, time advanced past the flush-queue timeout)"
-                    + "   <-- ").append(c.invariant()).append('\n');
+        if (c.failingStep() > steps.size()) {
+            out.append("  -- teardown: time advanced past the flush-queue timeout, final state judged --   <-- ")
+                    .append(c.invariant()).append('\n');
         }
         out.append("\nplatform:\n");
         for (String line : platformLines(trace)) {
@@ -92,7 +95,8 @@ public final class ReportWriter {
             out.append("\nkernel log:\n");
             c.kernelLog().forEach(l -> out.append("  ").append(l).append('\n'));
         }
-        out.append("\nseed: ").append(Unsigned.hex(c.seed())).append('\n');
+        out.append("\nseed: ").append(c.seed()).append("   (repeat the search: --seed ").append(c.seed())
+                .append(" or -Ddmacheck.seed=").append(c.seed()).append(")\n");
         out.append("choices: ").append(c.choices().isEmpty() ? "(none)" : c.choices()).append('\n');
         if (!c.search().isEmpty()) {
             out.append("search: ").append(c.search()).append('\n');

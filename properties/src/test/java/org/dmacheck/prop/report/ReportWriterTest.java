@@ -35,7 +35,7 @@ class ReportWriterTest {
                 new DmaTrace.Step(new Op.DeviceWrite("m1", 0, 0, 0x200, 3), null),
                 new DmaTrace.Step(new Op.UnmapSingle("m1", Op.MapKind.PHYS, 0, 0x1000, Direction.FROM_DEVICE, 0), null),
                 new DmaTrace.Step(new Op.CpuRead(0x100000, 0x200), null)));
-        return new Counterexample("single-maps", "reference", trace, "Data", 4,
+        return new Counterexample("single-maps", "reference", trace, "Data", 4, 5,
                 "CPU reads data the device did not write [device address=0x2000000] [size=0x200] [step 4]\n"
                         + "expected pattern(3), found zeroes at offset 0x0",
                 0x5eedL, "1 0 3 17", "found at try 3 of 200, shrunk in 40 steps", List.of());
@@ -47,7 +47,7 @@ class ReportWriterTest {
         DmaTrace back = TraceReader.read(w.trace());
         assertThat(back.ops()).isEqualTo(example().trace().ops());
         assertThat(back.meta()).containsEntry("property", "single-maps").containsEntry("engine", "reference")
-                .containsEntry("seed", "0x5eed").containsEntry("choices", "1 0 3 17")
+                .containsEntry("seed", "24301").containsEntry("choices", "1 0 3 17")
                 .containsEntry("failure.invariant", "Data").containsEntry("failure.step", "4")
                 .containsEntry("failure.evidence",
                         "CPU reads data the device did not write [device address=0x2000000] [size=0x200] [step 4]");
@@ -63,7 +63,7 @@ class ReportWriterTest {
         assertThat(report).contains("  1  map_single handle=m1 dev=dev0 kind=PHYS phys=0x100000 size=0x1000 "
                 + "dir=FROM_DEVICE attrs=  => 0x2000000\n");
         assertThat(report).contains("  4  cpu_read phys=0x100000 len=0x200   <-- Data\n");
-        assertThat(report).contains("seed: 0x5eed\nchoices: 1 0 3 17\n");
+        assertThat(report).contains("seed: 24301   (repeat the search: --seed 24301 or -Ddmacheck.seed=24301)\nchoices: 1 0 3 17\n");
         assertThat(report).contains("region SWIOTLB start=0x2000000 size=0x40000");
         assertThat(report).contains(w.trace().toString(), w.junitTest().toString(), w.reproducer().toString());
         assertThat(Files.readString(w.reproducer())).contains("dma_map_phys(dev0, 0x100000, 4096, DMA_FROM_DEVICE, 0);");
