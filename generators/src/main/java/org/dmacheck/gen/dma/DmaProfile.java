@@ -50,7 +50,7 @@ public final class DmaProfile {
             .op(OpKind.CPU_WRITE, 0.5).op(OpKind.CPU_READ, 0.5).op(OpKind.DEVICE_WRITE, 1).op(OpKind.DEVICE_READ, 1)
             .op(OpKind.TICK, 0.3)
             .knob(DeviceGen.IOMMU, 2, 4, 3, 1, 0.1)
-            .knob(DeviceGen.SEG_BOUNDARY, 3, 1, 3, 1, 2)
+            .knob(DeviceGen.SEG_BOUNDARY, 3, 1, 3, 2, 2)
             .knob(DeviceGen.MAX_SEG, 3, 1, 3, 1, 1)
             .knob(BufferGen.SG_ENTRY, 2, 4, 1)
             .build();
@@ -125,7 +125,7 @@ public final class DmaProfile {
 
     /** Everything at once. */
     public static final DmaProfile MIXED = builder("mixed", "every operation on every kind of platform")
-            .op(OpKind.MAP_PHYS, 3).op(OpKind.MAP_PAGE, 1).op(OpKind.MAP_SG, 3).op(OpKind.MAP_RESOURCE, 1)
+            .op(OpKind.MAP_PHYS, 3).op(OpKind.MAP_PAGE, 1).op(OpKind.MAP_SG, 4).op(OpKind.MAP_RESOURCE, 1)
             .op(OpKind.UNMAP, 3).op(OpKind.UNMAP_SG, 2).op(OpKind.SYNC_SINGLE, 1.5).op(OpKind.SYNC_SG, 1)
             .op(OpKind.IOVA_TRY_ALLOC, 1).op(OpKind.IOVA_LINK, 1.5).op(OpKind.IOVA_SYNC, 0.7)
             .op(OpKind.IOVA_UNLINK, 0.5).op(OpKind.IOVA_DESTROY, 0.7).op(OpKind.IOVA_FREE, 0.3)
@@ -133,6 +133,8 @@ public final class DmaProfile {
             .op(OpKind.CPU_WRITE, 1).op(OpKind.CPU_READ, 1).op(OpKind.DEVICE_WRITE, 1.5).op(OpKind.DEVICE_READ, 1.5)
             .op(OpKind.TICK, 0.7)
             .knob(PlatformGen.ROLE, 3, 1, 1.5)
+            .knob(DeviceGen.SEG_BOUNDARY, 3, 1, 3, 2, 2)
+            .knob(BufferGen.SG_ENTRY, 2, 3, 1)
             .build();
 
     private static final List<DmaProfile> ALL = List.of(SINGLE_MAPS, SG, RESOURCE_P2P, TWO_STEP, SWIOTLB_PRESSURE,

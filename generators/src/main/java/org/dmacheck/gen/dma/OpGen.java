@@ -172,8 +172,8 @@ public final class OpGen {
             return new Scatterlist.Chunk(b.phys(), b.size());
         };
         int max = SG_ENTRIES.draw(in, p);
-        // long lists are long on purpose: a quarter of the maximum on average
-        List<Scatterlist.Chunk> entries = in.draw(Gens.lists(entry, 1, max).averageSize(Math.max(1.0, max / 4.0)));
+        // half the maximum on average, so that lists are long enough to merge and to cross boundaries
+        List<Scatterlist.Chunk> entries = in.draw(Gens.lists(entry, 1, max).averageSize(Math.max(1.0, max / 2.0)));
         return new Op.MapSg(s.handle("sg"), dev.id(), entries, dir, attrs);
     }
 

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import org.dmacheck.gen.ChoiceSequence;
 import org.dmacheck.gen.ChoiceStream;
 import org.dmacheck.gen.stateful.CommandSequence;
+import org.dmacheck.spec.api.DmaEngine;
 import org.dmacheck.spec.driver.Binding;
 import org.dmacheck.spec.driver.Driver;
 import org.dmacheck.spec.driver.Executed;
@@ -14,7 +16,7 @@ import org.dmacheck.spec.op.Op;
 import org.dmacheck.spec.platform.Platform;
 import org.dmacheck.spec.platform.PlatformConfig;
 
-/** Generates a platform and a sequence the way a property does, on the {@link EchoEngine}, recording every step. */
+/** Generates a platform and a sequence the way a property does (on the {@link EchoEngine} unless told), recording every step. */
 final class Runs {
     /** Maps larger than this fail on the echo engine. */
     static final long FAIL_ABOVE = 1L << 20;
@@ -27,9 +29,13 @@ final class Runs {
     }
 
     static Run generate(DmaProfile profile, ChoiceStream in) {
+        return generate(profile, in, p -> new EchoEngine(p, FAIL_ABOVE));
+    }
+
+    static Run generate(DmaProfile profile, ChoiceStream in, Function<Platform, DmaEngine> engine) {
         PlatformConfig config = in.draw(DmaGens.platforms(profile));
         Platform platform = Platform.build(config);
-        Driver driver = new Driver(platform, new EchoEngine(platform, FAIL_ABOVE));
+        Driver driver = new Driver(platform, engine.apply(platform));
         List<Executed> executed = new ArrayList<>();
         DmaModelState target = new DmaModelState() {
             @Override
