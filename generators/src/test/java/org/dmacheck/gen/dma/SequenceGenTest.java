@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.dmacheck.gen.ChoiceSequence;
+import org.dmacheck.gen.ChoiceStream;
 import org.dmacheck.spec.driver.Executed;
 import org.dmacheck.spec.driver.OpResult;
 import org.dmacheck.spec.op.Op;
@@ -57,6 +58,27 @@ class SequenceGenTest {
                         ChoiceSequence.of(cut)));
             }
         }
+    }
+
+    @Test
+    void theSimplestOneStepSequenceMapsOnePageOfRamForTheFirstDevice() {
+        ChoiceStream zeros = ChoiceStream.replaying(ChoiceSequence.empty());
+        zeros.draw(DmaGens.platforms(DmaProfile.MIXED));
+        long[] choices = new long[zeros.position() + 1];
+        choices[zeros.position()] = 1; // "one more step"; every other choice 0
+        Runs.Run run = Runs.replay(DmaProfile.MIXED, ChoiceSequence.of(choices));
+
+        assertThat(run.ops().steps()).hasSize(1);
+        Op.MapSingle m = (Op.MapSingle) run.ops().step(0);
+        assertThat(m.handle()).isEqualTo("m0");
+        assertThat(m.dev().name()).isEqualTo("0000:01:00.0");
+        assertThat(m.kind()).isEqualTo(Op.MapKind.PHYS);
+        assertThat(m.size()).isEqualTo(4096);
+        assertThat(m.phys() % 4096).isZero();
+        assertThat(m.dir()).isEqualTo(org.dmacheck.spec.platform.Direction.BIDIRECTIONAL);
+        assertThat(m.attrs()).isZero();
+        // the empty list itself is the empty sequence
+        assertThat(Runs.replay(DmaProfile.MIXED, ChoiceSequence.empty()).ops().steps()).isEmpty();
     }
 
     @Test
