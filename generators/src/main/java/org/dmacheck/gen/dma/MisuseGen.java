@@ -11,23 +11,23 @@ import org.dmacheck.spec.platform.Direction;
 
 /**
  * Contract-breaking steps for misuse profiles, each one of the mistakes {@code kernel/dma/debug.c}
- * reports: an unmap with the wrong size, direction or kind; a double unmap; an unmap of an address
+ * reports: an unmap with the wrong size, direction (single or sg) or kind; a double unmap; an unmap of an address
  * no map returned (inside a live mapping, or nowhere); a sync reaching past its mapping; a sync with
  * the wrong direction; {@code dma_unmap_sg} with the count map_sg returned instead of nents. They
  * target live bindings the way correct steps do, so they stay valid when earlier steps are deleted.
  */
-final class MisuseGen {
-    enum WrongSize { PLUS_ONE, MINUS_ONE, DOUBLE, HALF, PAGE }
+public final class MisuseGen {
+    public enum WrongSize { PLUS_ONE, MINUS_ONE, DOUBLE, HALF, PAGE }
 
-    enum Unknown { INSIDE_A_MAPPING, NOWHERE }
+    public enum Unknown { INSIDE_A_MAPPING, NOWHERE }
 
-    enum Outside { PAST_END, ACROSS_END, TOO_LONG }
+    public enum Outside { PAST_END, ACROSS_END, TOO_LONG }
 
-    static final Knob<WrongSize> WRONG_SIZE = Knob.of("wrong unmap size", List.of(WrongSize.values()), 1, 1, 1, 1, 1);
+    public static final Knob<WrongSize> WRONG_SIZE = Knob.of("wrong unmap size", List.of(WrongSize.values()), 1, 1, 1, 1, 1);
     /** 0 and 1: the two other valid directions; 2: DMA_NONE (Linux BUG()s). */
-    static final Knob<Integer> WRONG_DIRECTION = Knob.of("wrong direction", List.of(0, 1, 2), 2, 2, 0.3);
-    static final Knob<Unknown> UNKNOWN = Knob.of("unknown address", List.of(Unknown.values()), 1, 1);
-    static final Knob<Outside> OUTSIDE = Knob.of("sync outside", List.of(Outside.values()), 1, 1, 1);
+    public static final Knob<Integer> WRONG_DIRECTION = Knob.of("wrong direction", List.of(0, 1, 2), 2, 2, 0.3);
+    public static final Knob<Unknown> UNKNOWN = Knob.of("unknown address", List.of(Unknown.values()), 1, 1);
+    public static final Knob<Outside> OUTSIDE = Knob.of("sync outside", List.of(Outside.values()), 1, 1, 1);
     /** A DMA address no generated mapping returns. */
     static final long NOWHERE = 0xDEAD_0000L;
 
@@ -36,7 +36,8 @@ final class MisuseGen {
 
     static boolean enabled(OpKind kind, SequenceState s) {
         return switch (kind) {
-            case UNMAP_WRONG_SIZE, UNMAP_WRONG_DIR, UNMAP_WRONG_KIND, SYNC_OUTSIDE -> !s.usableSingles().isEmpty();
+            case UNMAP_WRONG_SIZE, UNMAP_WRONG_KIND, SYNC_OUTSIDE -> !s.usableSingles().isEmpty();
+            case UNMAP_WRONG_DIR -> !s.usableSingles().isEmpty() || !s.usableSgs().isEmpty();
             case DOUBLE_UNMAP -> !s.released().isEmpty();
             case UNMAP_UNKNOWN -> true;
             case SYNC_WRONG_DIR -> !narrowMappings(s).isEmpty();
@@ -53,8 +54,14 @@ final class MisuseGen {
                         b.dir(), b.attrs());
             };
             case UNMAP_WRONG_DIR -> in -> {
-                Binding.Single b = OpGen.live(in, s.usableSingles());
-                return new Op.UnmapSingle(b.handle(), b.kind(), 0, b.size(), wrongDirection(in, p, b.dir()), b.attrs());
+                List<Binding> live = new ArrayList<>(s.usableSingles());
+                live.addAll(s.usableSgs());
+                Binding b = OpGen.live(in, live);
+                if (b instanceof Binding.Sg g) {
+                    return new Op.UnmapSg(g.handle(), g.nents(), wrongDirection(in, p, g.dir()), g.attrs());
+                }
+                Binding.Single m = (Binding.Single) b;
+                return new Op.UnmapSingle(m.handle(), m.kind(), 0, m.size(), wrongDirection(in, p, m.dir()), m.attrs());
             };
             case UNMAP_WRONG_KIND -> in -> {
                 Binding.Single b = OpGen.live(in, s.usableSingles());

@@ -22,14 +22,14 @@ import org.dmacheck.spec.platform.DmaAttrs;
  * the rule (an unaligned physical address at a non-zero offset), which Linux refuses with
  * {@code -EIO}. All links of a state share one direction, as {@code dma_iova_destroy} takes one.
  */
-final class TwoStepGen {
+public final class TwoStepGen {
     /** How the next link's length is chosen. */
-    enum Piece { ALIGNED, REST, MISALIGNED }
+    public enum Piece { ALIGNED, REST, MISALIGNED }
 
-    static final Knob<Boolean> ANY_DEVICE = Knob.flag("try_alloc on any device", 5, 1);
-    static final Knob<Piece> PIECE = Knob.of("link piece", List.of(Piece.values()), 3, 2, 0.2);
-    static final Knob<Boolean> SEPARATE = Knob.flag("link a separate buffer", 1, 1);
-    static final Knob<Integer> GRANULES = Knob.of("granules per link", List.of(1, 2, 4), 2, 1, 1);
+    public static final Knob<Boolean> ANY_DEVICE = Knob.flag("try_alloc on any device", 5, 1);
+    public static final Knob<Piece> PIECE = Knob.of("link piece", List.of(Piece.values()), 3, 2, 0.2);
+    public static final Knob<Boolean> SEPARATE = Knob.flag("link a separate buffer", 1, 1);
+    public static final Knob<Integer> GRANULES = Knob.of("granules per link", List.of(1, 2, 4), 2, 1, 1);
 
     private TwoStepGen() {
     }
