@@ -7,8 +7,6 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import org.dmacheck.gen.ChoiceStream;
-import org.dmacheck.impl.ReferenceEngine;
 import org.dmacheck.spec.driver.Executed;
 import org.dmacheck.spec.driver.OpResult;
 import org.dmacheck.spec.op.Op;
@@ -95,7 +93,7 @@ class DistributionTest {
     }
 
     private static Runs.Run run(DmaProfile profile, long seed) {
-        return Runs.generate(profile, ChoiceStream.searching(seed), ReferenceEngine::new);
+        return Runs.search(profile, seed);
     }
 
     /** Each path is reached in at least one run in twenty, and no correct step throws. */

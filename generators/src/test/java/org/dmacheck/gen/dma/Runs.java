@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.dmacheck.gen.ChoiceSequence;
 import org.dmacheck.gen.ChoiceStream;
 import org.dmacheck.gen.stateful.CommandSequence;
+import org.dmacheck.impl.ReferenceEngine;
 import org.dmacheck.spec.api.DmaEngine;
 import org.dmacheck.spec.driver.Binding;
 import org.dmacheck.spec.driver.Driver;
@@ -16,11 +17,8 @@ import org.dmacheck.spec.op.Op;
 import org.dmacheck.spec.platform.Platform;
 import org.dmacheck.spec.platform.PlatformConfig;
 
-/** Generates a platform and a sequence the way a property does (on the {@link EchoEngine} unless told), recording every step. */
+/** Generates a platform and a sequence the way a property does (on the reference engine unless told), recording every step. */
 final class Runs {
-    /** Maps larger than this fail on the echo engine. */
-    static final long FAIL_ABOVE = 1L << 20;
-
     record Run(PlatformConfig config, Platform platform, Driver driver, CommandSequence<Op> ops,
                List<Executed> executed, ChoiceSequence choices) {
     }
@@ -29,7 +27,7 @@ final class Runs {
     }
 
     static Run generate(DmaProfile profile, ChoiceStream in) {
-        return generate(profile, in, p -> new EchoEngine(p, FAIL_ABOVE));
+        return generate(profile, in, ReferenceEngine::new);
     }
 
     static Run generate(DmaProfile profile, ChoiceStream in, Function<Platform, DmaEngine> engine) {
