@@ -41,6 +41,28 @@ class MainTest {
     }
 
     @Test
+    void anUnknownEngineIsOneLineListingTheKnownOnes() {
+        assertThat(run("run", "--engine", "nosuch")).isEqualTo(Main.USAGE);
+        assertOneLineError("dmacheck: unknown engine 'nosuch'; known engines: ");
+        assertThat(err.toString()).contains("reference");
+    }
+
+    @Test
+    void badNumbersAndUnknownPropertiesAreOneLineErrors() {
+        assertThat(run("run", "--tries", "0")).isEqualTo(Main.USAGE);
+        assertOneLineError("dmacheck: --tries must be at least 1, got 0");
+        err.getBuffer().setLength(0);
+        assertThat(run("run", "--tries", "many")).isEqualTo(Main.USAGE);
+        assertOneLineError("dmacheck: Invalid value for option '--tries'");
+        err.getBuffer().setLength(0);
+        assertThat(run("run", "--seed", "0xZZ")).isEqualTo(Main.USAGE);
+        assertOneLineError("dmacheck: seed '0xZZ' is not a number");
+        err.getBuffer().setLength(0);
+        assertThat(run("run", "--property", "nosuch")).isEqualTo(Main.USAGE);
+        assertOneLineError("dmacheck: unknown property 'nosuch'; properties: single-maps,");
+    }
+
+    @Test
     void aMissingTraceIsOneLineWithExitCode2() {
         Path missing = dir.resolve("missing.trace");
         assertThat(run("replay", missing.toString())).isEqualTo(Main.USAGE);
@@ -70,4 +92,18 @@ class MainTest {
         assertThat(out.toString()).contains("holds:");
     }
 
+    @Test
+    void aFailingPropertyExitsWith1AndNamesTheReportThatReplaysToTheSameFailure() {
+        int code = run("run", "--engine", "canary-missing-bus-offset", "--property", "resource-p2p",
+                "--tries", "300", "--seed", "20261127", "--report-dir", dir.toString());
+        assertThat(code).as(out.toString() + err.toString()).isEqualTo(Main.FAILED);
+        Path report = dir.resolve("resource-p2p").resolve("report.txt");
+        assertThat(out.toString()).contains("failed", "report " + report);
+        assertThat(report).exists();
+
+        out.getBuffer().setLength(0);
+        Path trace = dir.resolve("resource-p2p").resolve("counterexample.trace");
+        assertThat(run("replay", trace.toString())).isEqualTo(Main.FAILED);
+        assertThat(out.toString()).contains("FAILED: P2p", "same failure as recorded");
+    }
 }
