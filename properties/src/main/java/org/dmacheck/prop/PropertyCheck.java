@@ -44,6 +44,7 @@ final class PropertyCheck {
     }
 
     PropertyVerdict run() {
+        ReportWriter.clear(reportDir, property.name());
         long started = System.nanoTime();
         AtomicBoolean firstWritten = new AtomicBoolean();
         Result<CaseRun> result;
