@@ -30,6 +30,10 @@ class DirectSgP2pTest {
     private static final long BUS = 0x8000_0000L;
 
     private static Platform platform(boolean allowListed, long farLimit) {
+        return platform(allowListed, farLimit, false);
+    }
+
+    private static Platform platform(boolean allowListed, long farLimit, boolean nearForceBounce) {
         return Platform.builder()
                 .hostBridge(HB, allowListed)
                 .rootPort("0000:00:01.0", HB, false).endpoint(FAR.name(), "0000:00:01.0")
@@ -40,7 +44,7 @@ class DirectSgP2pTest {
                 .endpoint(PROVIDER, "0000:03:00.0")
                 .endpoint(NEAR.name(), "0000:03:01.0")
                 .p2pBar(PROVIDER, BAR, 0x10_0000L, BUS - BAR)
-                .device(DeviceConfig.builder(NEAR.name()).build())
+                .device(DeviceConfig.builder(NEAR.name()).forceBounce(nearForceBounce).build())
                 .device(DeviceConfig.builder(FAR.name()).busDmaLimit(farLimit).build())
                 .build();
     }
@@ -119,17 +123,7 @@ class DirectSgP2pTest {
 
     @Test
     void syncSgSkipsBusAddressEntriesAndCopiesBouncedOnes() {
-        Platform p = Platform.builder()
-                .hostBridge(HB, false)
-                .rootPort("0000:00:02.0", HB, false)
-                .switchUpstream("0000:02:00.0", "0000:00:02.0")
-                .switchDownstream("0000:03:00.0", "0000:02:00.0", false)
-                .switchDownstream("0000:03:01.0", "0000:02:00.0", false)
-                .endpoint(PROVIDER, "0000:03:00.0")
-                .endpoint(NEAR.name(), "0000:03:01.0")
-                .p2pBar(PROVIDER, BAR, 0x10_0000L, BUS - BAR)
-                .device(DeviceConfig.builder(NEAR.name()).forceBounce(true).build())
-                .build();
+        Platform p = platform(false, 0, true);
         DmaEngine e = new ReferenceEngine(p);
         long ram = p.buffers().allocate(2048);
         Scatterlist sgl = Scatterlist.of(BAR, 4096, ram, 2048);

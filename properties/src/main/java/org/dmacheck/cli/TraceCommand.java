@@ -13,6 +13,7 @@ import org.dmacheck.spec.op.TraceWriter;
 import org.dmacheck.trace.FtraceReader;
 import org.dmacheck.trace.KernelTrace;
 import org.dmacheck.trace.TraceCheck;
+import org.dmacheck.trace.TraceReplay;
 import org.dmacheck.trace.TraceToOps;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,6 +41,10 @@ final class TraceCommand implements Callable<Integer> {
             description = "Also write the trace's calls as a dmacheck trace (docs/trace-format.md) for `dmacheck replay`.")
     private Path toTest;
 
+    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "reference",
+            description = "With --to-test: replay the calls on this engine with every invariant checked (default: ${DEFAULT-VALUE}).")
+    private String engine;
+
     @Override
     public Integer call() {
         if (!Files.isReadable(file)) {
@@ -54,8 +59,13 @@ final class TraceCommand implements Callable<Integer> {
                 KernelTrace kernel = FtraceReader.read(file);
                 DmaTrace ops = TraceToOps.convert(kernel);
                 TraceWriter.write(ops, toTest);
+                TraceReplay.Outcome replay = TraceReplay.run(ops, engine);
                 bytes.writeBytes(("wrote " + ops.steps().size() + " steps on " + ops.platform().devices().size()
-                        + " device(s) to " + toTest + "\n").getBytes(StandardCharsets.UTF_8));
+                        + " device(s) to " + toTest + "\n" + engine + ": " + replay.render() + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                if (!replay.violations().isEmpty()) {
+                    code = 1;
+                }
             }
         } catch (TraceFormatException e) {
             throw new UsageException(e.getMessage());

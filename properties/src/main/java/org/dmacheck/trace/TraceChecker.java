@@ -2,7 +2,6 @@ package org.dmacheck.trace;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -419,10 +418,5 @@ public final class TraceChecker {
 
     Map<String, DeviceState> devices() {
         return devices;
-    }
-
-    /** Event names per device in a stable order, for the summary. */
-    static Map<String, Integer> sorted(Map<String, Integer> m) {
-        return new LinkedHashMap<>(new TreeMap<>(m));
     }
 }

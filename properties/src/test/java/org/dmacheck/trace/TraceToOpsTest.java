@@ -51,6 +51,12 @@ class TraceToOpsTest {
             }
         }
         assertThat(TraceReader.read("sample.trace", TraceWriter.write(t))).isEqualTo(t);
+
+        // the real workload as a regression test: the reference engine keeps every invariant
+        TraceReplay.Outcome replay = TraceReplay.run(t, "reference");
+        assertThat(replay.violations()).isEmpty();
+        assertThat(replay.skipped()).isZero();
+        assertThat(replay.threw()).isZero();
     }
 
     @Test
@@ -78,6 +84,7 @@ class TraceToOpsTest {
         assertThat(p.devices().get(0).iommuDomain()).isEqualTo("iommu-0000:01:00.0");
         assertThat(p.domains()).hasSize(1);
         assertThat(p.swiotlbPool()).isNull();
+        assertThat(TraceReplay.run(t, "reference").violations()).isEmpty();
     }
 
     @Test

@@ -317,29 +317,33 @@ final class IommuDmaSg {
 
     /** {@code iommu_dma_sync_sg_for_cpu()}. */
     void syncSgForCpu(IommuDevice dev, Scatterlist sgl, int nents, Direction dir) {
-        if ((sgl.get(0).dmaFlags() & Scatterlist.SG_DMA_SWIOTLB) != 0) {
-            for (int i = 0; i < nents; i++) {
-                Scatterlist.Entry s = sgl.get(i);
-                if (!s.isBusAddress()) {
-                    single.syncSingleForCpu(dev, s.dmaAddress(), s.length(), dir);
-                }
-            }
-        } else if (!dev.coherent()) {
-            syncEntries(sgl, nents, classify(dev, sgl, nents), false, dir);
-        }
+        syncSg(dev, sgl, nents, dir, false);
     }
 
     /** {@code iommu_dma_sync_sg_for_device()}. */
     void syncSgForDevice(IommuDevice dev, Scatterlist sgl, int nents, Direction dir) {
+        syncSg(dev, sgl, nents, dir, true);
+    }
+
+    /**
+     * A swiotlb list syncs entry by entry as single mappings (DMA address, CPU length); otherwise a
+     * non-coherent device gets arch cache maintenance on the CPU side, and a coherent one nothing.
+     */
+    private void syncSg(IommuDevice dev, Scatterlist sgl, int nents, Direction dir, boolean forDevice) {
         if ((sgl.get(0).dmaFlags() & Scatterlist.SG_DMA_SWIOTLB) != 0) {
             for (int i = 0; i < nents; i++) {
                 Scatterlist.Entry s = sgl.get(i);
-                if (!s.isBusAddress()) {
+                if (s.isBusAddress()) {
+                    continue;
+                }
+                if (forDevice) {
                     single.syncSingleForDevice(dev, s.dmaAddress(), s.length(), dir);
+                } else {
+                    single.syncSingleForCpu(dev, s.dmaAddress(), s.length(), dir);
                 }
             }
         } else if (!dev.coherent()) {
-            syncEntries(sgl, nents, classify(dev, sgl, nents), true, dir);
+            syncEntries(sgl, nents, classify(dev, sgl, nents), forDevice, dir);
         }
     }
 

@@ -209,18 +209,41 @@ final class IovaLinkApi {
     /** {@code dma_iova_unlink()}: always strict — PTEs cleared and the IOTLB synced now. */
     void unlink(IommuDevice dev, DmaIovaState state, long offset, long size, Direction dir, long attrs) {
         IovaMapping m = reservation(dev, state, "dma_iova_unlink");
-        if (!inside(dev, state, offset, size, "dma_iova_unlink")) {
-            return;
+        if (inside(dev, state, offset, size, "dma_iova_unlink")) {
+            unlinkRange(dev, state, m, offset, size, dir, attrs, false);
         }
+    }
+
+    /**
+     * {@code __iommu_dma_iova_unlink(dev, state, offset, size, dir, attrs, free_iova)}: the slow path
+     * when needed, then the PTEs over the granules of the range. Without {@code freeIova} the IOTLB
+     * is synced now (unlink is never lazy); with it the reservation is released as the domain does it
+     * (strict: sync then free, lazy: flush queue) — unless links remain outside the range, in which
+     * case the IOVA is kept so no live PTE ends up in free space.
+     */
+    private void unlinkRange(IommuDevice dev, DmaIovaState state, IovaMapping m, long offset, long size,
+                             Direction dir, long attrs, boolean freeIova) {
+        String fn = freeIova ? "dma_iova_destroy" : "dma_iova_unlink";
         IommuDmaCookie cookie = dev.cookie();
         long addr = state.addr() + offset;
         long startPad = cookie.off(addr);
         long base = addr - startPad;
         long len = cookie.alignG(size + startPad);
         unlinkSlowPath(dev, state, addr, size, dir, attrs);
-        long unmapped = cookie.unmapStrict(base, len);
+        long unmapped = cookie.unmapFast(base, len);
         m.addLinked(-unmapped);
-        warnUnmapped(dev, "dma_iova_unlink", base, len, unmapped);
+        if (unmapped != len) {
+            hw.warn(dev.id() + ": " + fn + ": unmapped " + Unsigned.hex(unmapped) + " of " + Unsigned.hex(len)
+                    + " bytes at " + Unsigned.hex(base));
+        }
+        if (freeIova && m.linkedBytes() == 0) {
+            cookie.release(m, base, len);
+            return;
+        }
+        cookie.iommu().iotlbSync(base, len);
+        if (freeIova) {
+            refuseWithLinks(dev, m, fn);
+        }
     }
 
     /**
@@ -277,36 +300,13 @@ final class IovaLinkApi {
             free(dev, state);
             return;
         }
-        if (!inside(dev, state, 0, mappedLen, "dma_iova_destroy")) {
-            return;
+        if (inside(dev, state, 0, mappedLen, "dma_iova_destroy")) {
+            unlinkRange(dev, state, m, 0, mappedLen, dir, attrs, true);
         }
-        IommuDmaCookie cookie = dev.cookie();
-        long addr = state.addr();
-        long startPad = cookie.off(addr);
-        long base = addr - startPad;
-        long len = cookie.alignG(mappedLen + startPad);
-        unlinkSlowPath(dev, state, addr, mappedLen, dir, attrs);
-        long unmapped = cookie.unmapFast(base, len);
-        m.addLinked(-unmapped);
-        warnUnmapped(dev, "dma_iova_destroy", base, len, unmapped);
-        if (m.linkedBytes() != 0) {
-            // Links beyond mapped_len: releasing the IOVA would leave live PTEs in free space.
-            cookie.iommu().iotlbSync(base, len);
-            refuseWithLinks(dev, m, "dma_iova_destroy");
-            return;
-        }
-        cookie.release(m, base, len);
     }
 
     private void refuseWithLinks(IommuDevice dev, IovaMapping m, String fn) {
         hw.warn(dev.id() + ": " + fn + ": " + Unsigned.hex(m.linkedBytes()) + " bytes are still linked at "
                 + Unsigned.hex(m.handle()) + "; the IOVA is kept so no live PTE lands in free space");
-    }
-
-    private void warnUnmapped(IommuDevice dev, String fn, long base, long len, long unmapped) {
-        if (unmapped != len) {
-            hw.warn(dev.id() + ": " + fn + ": unmapped " + Unsigned.hex(unmapped) + " of " + Unsigned.hex(len)
-                    + " bytes at " + Unsigned.hex(base));
-        }
     }
 }

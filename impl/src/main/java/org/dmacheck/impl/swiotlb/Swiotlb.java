@@ -131,8 +131,14 @@ public final class Swiotlb {
         }
         int padSlots = (int) (offset >>> IO_TLB_SHIFT);
         long tlbAddr = slotAddr(index + padSlots) + (offset & SLOT_MASK);
+        try {
+            hw.cpuCopy(tlbAddr, origPhys, mappingSize);
+        } catch (IllegalArgumentException notMemory) {
+            // the buffer is not memory (a driver bug Linux would crash on): give the slots back first
+            slots.release(index, nrSlots(size));
+            throw notMemory;
+        }
         live.put(index, new Bounce(dev, index, nrSlots(size), origPhys, tlbAddr, mappingSize));
-        hw.cpuCopy(tlbAddr, origPhys, mappingSize);
         return tlbAddr;
     }
 

@@ -54,6 +54,20 @@ class LiveMappingsTest {
     }
 
     @Test
+    void theSameMappingTwiceIsTwoInstances() {
+        LiveMappings m = new LiveMappings();
+        Mapping a = at(0x7000, 0x100);
+        Mapping b = at(0x7000, 0x100);
+        m.add(a);
+        m.add(b);
+        m.remove(m.findStart(0x7000, 0x100));
+        assertThat(m.size()).isEqualTo(1);
+        m.remove(m.findStart(0x7000, 0x100));
+        assertThat(m.size()).isZero();
+        assertThat(m.findStart(0x7000, 0x100)).isNull();
+    }
+
+    @Test
     void manyMappingsStayConsistent() {
         LiveMappings m = new LiveMappings();
         for (int i = 0; i < 1000; i++) {

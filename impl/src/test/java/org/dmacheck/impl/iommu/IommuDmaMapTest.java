@@ -292,4 +292,58 @@ class IommuDmaMapTest {
         assertThat(r.swiotlb.slotsUsed()).isZero();
         assertThat(r.livePtes()).isZero();
     }
+
+    @Test
+    void nonCoherentDevicesGetCacheMaintenanceUnlessSkipped() {
+        IommuRig r = IommuRig.of(strict4k(), DeviceConfig.builder(NIC.name()),
+                DeviceConfig.builder(PLAT.name()).coherent(false));
+        long buf = 0x1_0000_0000L;
+        r.fill(buf, 0x100, 0x21); // dirty in the CPU cache
+        long skipped = r.engine.mapPhys(PLAT, buf, 0x100, Direction.TO_DEVICE, DmaAttrs.SKIP_CPU_SYNC);
+        assertThat(r.deviceRead(PLAT, skipped, 0x100)).containsOnly(0); // memory still holds the old bytes
+        long cleaned = r.engine.mapPhys(PLAT, buf, 0x100, Direction.TO_DEVICE, 0);
+        assertThat(r.deviceRead(PLAT, cleaned, 0x100)).containsOnly(0x21);
+        // Non-coherent: no IOMMU_CACHE.
+        assertThat(r.domain().pte(cleaned).orElseThrow().prot()).isEqualTo(IommuProt.READ);
+
+        long in = 0x1_0000_8000L;
+        r.platform.cpuRead(in, 0x100); // the CPU caches the line
+        long dma = r.engine.mapPhys(PLAT, in, 0x100, Direction.FROM_DEVICE, 0);
+        assertThat(r.platform.dmaWrite(PLAT, dma, IommuRig.bytes(0x100, 0x55)).faulted()).isFalse();
+        r.engine.syncSingleForCpu(PLAT, dma, 0x100, Direction.FROM_DEVICE);
+        assertThat(r.platform.cpuRead(in, 0x100)).containsOnly(0x55);
+        r.engine.unmapPhys(PLAT, dma, 0x100, Direction.FROM_DEVICE, 0);
+    }
+
+    @Test
+    void singleSyncsMoveBounceDataBothWays() {
+        IommuRig r = IommuRig.of(strict4k(), DeviceConfig.builder(NIC.name()),
+                DeviceConfig.builder(PLAT.name()).untrusted(true));
+        long buf = 0x1_0000_0100L;
+        long dma = r.engine.mapPhys(PLAT, buf, 0x200, Direction.BIDIRECTIONAL, 0);
+        assertThat(r.platform.dmaWrite(PLAT, dma + 0x10, IommuRig.bytes(0x10, 0x44)).faulted()).isFalse();
+        // A partial sync inside the mapping copies exactly that piece back.
+        r.engine.syncSingleForCpu(PLAT, dma + 0x10, 0x10, Direction.BIDIRECTIONAL);
+        assertThat(r.platform.cpuRead(buf + 0x10, 0x10)).containsOnly(0x44);
+        assertThat(r.platform.cpuRead(buf + 0x20, 0x10)).containsOnly(0);
+        r.fill(buf + 0x100, 0x10, 0x66);
+        r.engine.syncSingleForDevice(PLAT, dma + 0x100, 0x10, Direction.BIDIRECTIONAL);
+        assertThat(r.deviceRead(PLAT, dma + 0x100, 0x10)).containsOnly(0x66);
+        // A sync beyond the mapping's IOVA is refused.
+        r.engine.syncSingleForCpu(PLAT, dma + 0x1000, 0x10, Direction.BIDIRECTIONAL);
+        assertThat(r.platform.kernelLog()).anyMatch(l -> l.contains("not inside a live mapping"));
+    }
+
+    @Test
+    void example25AnOversizedRequestInASmallApertureFailsInsteadOfWrappingBelowItsStart() {
+        // Aperture [0x1_F000_0000, +10 MiB): start_pfn 0x1F0000, last frame 0x1F09FF.
+        DomainConfig d = new DomainConfig(IommuRig.DOMAIN, IommuDomainType.DMA, K4, 0x1_F000_0000L,
+                0x1_F000_0000L + (10L << 20) - 1, List.of());
+        IommuRig r = IommuRig.of(d);
+        assertThat(r.engine.mapPhys(PLAT, 0x1_0000_0000L, 11L << 20, Direction.TO_DEVICE, 0)).isEqualTo(ERR);
+        assertThat(r.iovaGranules()).isZero();
+        // 10 MiB = 2560 frames, aligned to 4096 frames: only 0x1F0000 fits, the aperture start.
+        assertThat(r.engine.mapPhys(PLAT, 0x1_0000_0000L, 10L << 20, Direction.TO_DEVICE, 0)).isEqualTo(0x1_F000_0000L);
+        assertThat(r.engine.mapPhys(PLAT, 0x1_0000_0000L, 0x1000, Direction.TO_DEVICE, 0)).isEqualTo(ERR);
+    }
 }

@@ -285,6 +285,17 @@ class SwiotlbTest {
     }
 
     @Test
+    void aBufferThatIsNotMemoryIsRefusedWithoutKeepingSlots() {
+        Platform p = platform(DeviceConfig.builder("dev"));
+        Swiotlb s = new Swiotlb(p);
+        // physical 0xC000_0000 is in the default layout's hole: the copy-in names it and fails
+        assertThatThrownBy(() -> s.mapSingle(DEV, 0xC000_0000L, 64, 0, Direction.TO_DEVICE, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(s.slotsUsed()).isZero();
+        assertThat(s.mapSingle(DEV, p.buffers().allocate(64), 64, 0, Direction.TO_DEVICE, 0)).isEqualTo(POOL + 0x800);
+    }
+
+    @Test
     void anInvalidDirectionIsRefused() {
         Platform p = platform(DeviceConfig.builder("dev"));
         Swiotlb s = new Swiotlb(p);
