@@ -17,10 +17,17 @@ public final class DmaAttrs {
     public static final long PRIVILEGED = 1L << 9;
     /** Not normal RAM (BAR, peer MMIO): never bounced, never cache-maintained (v6.18+). */
     public static final long MMIO = 1L << 10;
+    /** dma-debug: the cache line may be shared; every mapping sharing it must carry this (trace name {@code CACHELINES_OVERLAP}). */
+    public static final long DEBUGGING_IGNORE_CACHELINES = 1L << 11;
+    /** The mapping needs a DMA-coherent system: never bounced, never cache-maintained. */
+    public static final long REQUIRE_COHERENT = 1L << 12;
+    /** Confidential computing: the memory is shared (decrypted) with the host. */
+    public static final long CC_SHARED = 1L << 13;
 
     private static final String[] NAMES = {
         null, "WEAK_ORDERING", "WRITE_COMBINE", null, "NO_KERNEL_MAPPING", "SKIP_CPU_SYNC",
-        "FORCE_CONTIGUOUS", "ALLOC_SINGLE_PAGES", "NO_WARN", "PRIVILEGED", "MMIO",
+        "FORCE_CONTIGUOUS", "ALLOC_SINGLE_PAGES", "NO_WARN", "PRIVILEGED", "MMIO", "CACHELINES_OVERLAP",
+        "REQUIRE_COHERENT", "CC_SHARED",
     };
 
     private DmaAttrs() {
