@@ -5,12 +5,25 @@ import java.util.Objects;
 /**
  * One bracketed fact of a violation, as dma-debug prints it: {@code [device address=0x...]},
  * {@code [map size=4096 bytes]}. The value is already formatted; the factories format addresses and
- * sizes the way {@code kernel/dma/debug.c} does ({@code 0x%016llx}, {@code %llu bytes}).
+ * sizes the way {@code kernel/dma/debug.c} does ({@code 0x%016llx}, {@code %llu bytes}). A
+ * {@link #phrase} prints without the {@code =}, as debug.c prints {@code [mapped with DMA_TO_DEVICE]}.
+ *
+ * @param phrase whether key and value are joined by a space instead of {@code =}
  */
-public record Evidence(String key, String value) {
+public record Evidence(String key, String value, boolean phrase) {
     public Evidence {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
+    }
+
+    /** {@code [key=value]}. */
+    public Evidence(String key, String value) {
+        this(key, value, false);
+    }
+
+    /** {@code [key value]}: {@code [mapped with DMA_TO_DEVICE]}, {@code [mapped as phy]}. */
+    public static Evidence phrase(String key, String value) {
+        return new Evidence(key, value, true);
     }
 
     /** A 64-bit address as {@code 0x%016llx}: {@code [device address=0x00000000fffff000]}. */
@@ -44,6 +57,6 @@ public record Evidence(String key, String value) {
 
     @Override
     public String toString() {
-        return "[" + key + "=" + value + "]";
+        return "[" + key + (phrase ? " " : "=") + value + "]";
     }
 }
