@@ -3,6 +3,7 @@ package org.dmacheck.spec.invariant;
 import java.util.List;
 import java.util.Optional;
 import org.dmacheck.spec.driver.OpResult;
+import org.dmacheck.spec.model.DataModel;
 import org.dmacheck.spec.model.Mapping;
 import org.dmacheck.spec.model.Piece;
 import org.dmacheck.spec.op.Op;
@@ -46,7 +47,20 @@ public final class Containment implements Invariant {
                     "DMA engine maps with DMA_NONE", List.of(Evidence.text("returned", ctx.result().describe()))));
         }
         for (Mapping m : ctx.ledger().live()) {
+            DataModel.Track track = ctx.ledger().data().track(m.handle());
             for (Piece p : visible(m)) {
+                if (track != null && track.judged() && p.dir().deviceMayRead()) {
+                    Optional<Views.Mismatch> mm = Views.deviceSees(ctx, m.dev(), p, track.device(),
+                            Translation.granuleOf(ctx.platform(), m));
+                    if (mm.isPresent()) {
+                        return Optional.of(new Violation(name(), ctx.step(), m.dev(),
+                                "misused call changes another live mapping's data", List.of(
+                                        Evidence.text("misuse", misuse), Evidence.text("handle", m.handle()),
+                                        Evidence.addr("device address", mm.get().dmaAddr()),
+                                        Evidence.hex("expected", mm.get().expected() & 0xff),
+                                        Evidence.hex("device sees", mm.get().seen() & 0xff))));
+                    }
+                }
                 for (long k : new long[] {0, p.length() - 1}) {
                     long want = p.phys() + k;
                     if (Samples.unreachableP2p(ctx.platform(), m.dev(), want)) {

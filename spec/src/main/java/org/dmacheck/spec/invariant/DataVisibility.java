@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.dmacheck.spec.driver.OpResult;
 import org.dmacheck.spec.model.ByteMap;
 import org.dmacheck.spec.model.DataModel;
+import org.dmacheck.spec.model.LedgerChange;
 import org.dmacheck.spec.model.Mapping;
 import org.dmacheck.spec.model.Piece;
 import org.dmacheck.spec.op.Op;
@@ -38,6 +39,10 @@ public final class DataVisibility implements Invariant {
         OpResult r = ctx.result();
         if (op instanceof Op.CpuRead && r instanceof OpResult.CpuData d) {
             return cpuRead(ctx, d);
+        }
+        Optional<Violation> handedOver = copiedIn(ctx).or(() -> copiedOut(ctx));
+        if (handedOver.isPresent()) {
+            return handedOver;
         }
         String handle = op instanceof Op.DeviceRead dr ? dr.handle() : op instanceof Op.DeviceWrite dw ? dw.handle() : null;
         if (handle == null) {
@@ -125,6 +130,116 @@ public final class DataVisibility implements Invariant {
                         List.of(Evidence.addr("device address", at), Evidence.addr("phys", phys),
                                 Evidence.text("reason", f.fault().reason()), Evidence.text("handle", m.handle()),
                                 Evidence.count("mapped at step", m.step()))));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Right after a copy in (map, {@code sync_for_device}, a link made visible by {@code dma_iova_sync}):
+     * sampled bytes the device would read now are what the CPU handed over.
+     */
+    private Optional<Violation> copiedIn(StepContext ctx) {
+        List<Mapping> touched = new ArrayList<>();
+        List<List<Piece>> pieces = new ArrayList<>();
+        for (Mapping m : ctx.change().created()) {
+            touched.add(m);
+            pieces.add(m.pieces());
+        }
+        for (LedgerChange.Update u : ctx.change().updated()) {
+            if (ctx.op() instanceof Op.IovaSync && u.after() instanceof Mapping.Iova v && u.before() instanceof Mapping.Iova b) {
+                List<Piece> fresh = new ArrayList<>();
+                for (int i = 0; i < v.links().size(); i++) {
+                    if (v.links().get(i).synced() && !b.links().contains(v.links().get(i))) {
+                        fresh.add(v.pieces().get(i));
+                    }
+                }
+                touched.add(v);
+                pieces.add(fresh);
+            }
+        }
+        if (ctx.op() instanceof Op.SyncSingle s && s.forDevice() && s.dir().deviceMayRead()) {
+            ctx.ledger().mapping(s.handle()).ifPresent(m -> {
+                touched.add(m);
+                pieces.add(m.piecesAt(0, s.offset(), s.size()));
+            });
+        } else if (ctx.op() instanceof Op.SyncSg s && s.forDevice() && s.dir().deviceMayRead()) {
+            ctx.ledger().mapping(s.handle()).ifPresent(m -> {
+                touched.add(m);
+                pieces.add(m.pieces());
+            });
+        }
+        for (int i = 0; i < touched.size(); i++) {
+            Mapping m = touched.get(i);
+            DataModel.Track track = ctx.ledger().data().track(m.handle());
+            if (track == null || !track.judged()) {
+                continue;
+            }
+            long g = Translation.granuleOf(ctx.platform(), m);
+            for (Piece p : pieces.get(i)) {
+                if (!p.dir().deviceMayRead() || !visible(m, p)) {
+                    continue;
+                }
+                Optional<Views.Mismatch> mm = Views.deviceSees(ctx, m.dev(), p, track.device(), g);
+                if (mm.isPresent()) {
+                    Views.Mismatch x = mm.get();
+                    return Optional.of(new Violation(name(), ctx.step(), m.dev(),
+                            "device would read data the CPU did not hand over",
+                            List.of(Evidence.addr("device address", x.dmaAddr()), Evidence.addr("phys", x.phys()),
+                                    Evidence.hex("expected", x.expected() & 0xff), Evidence.hex("device sees", x.seen() & 0xff),
+                                    Evidence.count("expected since step", x.since()), Evidence.text("handle", m.handle()),
+                                    Evidence.text("after", ResultWellFormed.callName(ctx.op())))));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Right after a copy out or a release (unmap, {@code sync_for_cpu}, unlink): sampled bytes of the
+     * buffer a CPU load would return now are what the rules expect — the device's writes where it
+     * wrote, the old contents where it did not.
+     */
+    private Optional<Violation> copiedOut(StepContext ctx) {
+        List<Mapping> touched = new ArrayList<>();
+        List<List<Piece>> pieces = new ArrayList<>();
+        for (Mapping m : ctx.change().released()) {
+            touched.add(m);
+            pieces.add(m.pieces());
+        }
+        for (LedgerChange.Update u : ctx.change().updated()) {
+            if (ctx.op() instanceof Op.IovaUnlink && u.before() instanceof Mapping.Iova b) {
+                List<Piece> gone = new ArrayList<>(b.pieces());
+                gone.removeAll(u.after().pieces());
+                touched.add(b);
+                pieces.add(gone);
+            }
+        }
+        if (ctx.op() instanceof Op.SyncSingle s && !s.forDevice()) {
+            ctx.ledger().mapping(s.handle()).ifPresent(m -> {
+                touched.add(m);
+                pieces.add(m.piecesAt(0, s.offset(), s.size()));
+            });
+        } else if (ctx.op() instanceof Op.SyncSg s && !s.forDevice()) {
+            ctx.ledger().mapping(s.handle()).ifPresent(m -> {
+                touched.add(m);
+                pieces.add(m.pieces());
+            });
+        }
+        for (int i = 0; i < touched.size(); i++) {
+            Mapping m = touched.get(i);
+            long g = Translation.granuleOf(ctx.platform(), m);
+            for (Piece p : pieces.get(i)) {
+                Optional<Views.Mismatch> mm = Views.cpuSees(ctx, p, ctx.ledger().data().cpu(), g);
+                if (mm.isPresent()) {
+                    Views.Mismatch x = mm.get();
+                    return Optional.of(new Violation(name(), ctx.step(), m.dev(),
+                            "CPU would read data the DMA API does not allow there",
+                            List.of(Evidence.addr("phys", x.phys()), Evidence.hex("expected", x.expected() & 0xff),
+                                    Evidence.hex("cpu sees", x.seen() & 0xff), Evidence.count("expected since step", x.since()),
+                                    Evidence.text("handle", m.handle()), Evidence.text("direction", p.dir().name()),
+                                    Evidence.text("after", ResultWellFormed.callName(ctx.op())))));
+                }
             }
         }
         return Optional.empty();

@@ -310,6 +310,16 @@ public final class Translation implements Invariant {
         }
         for (long dma : outside) {
             Resolution r = ctx.resolve(m.dev(), dma, !p.dir().deviceMayRead());
+            Optional<Byte> padding = r instanceof Resolution.Reached ? Views.device(ctx, m.dev(), dma) : Optional.empty();
+            if (r instanceof Resolution.Reached at && Samples.inPool(ctx.platform(), at.phys())
+                    && padding.isPresent() && padding.get() != 0) {
+                // iommu_dma_map_swiotlb(): the padding of an untrusted device's bounce is zeroed
+                return Optional.of(new Violation(name(), ctx.step(), m.dev(),
+                        "untrusted device sees stale data in its bounce padding",
+                        List.of(Evidence.addr("device address", dma), Evidence.addr("reached phys", at.phys()),
+                                Evidence.hex("byte", padding.get() & 0xff), Evidence.range("buffer", p.phys(), p.physLast()),
+                                Evidence.text("handle", m.handle()))));
+            }
             if (r instanceof Resolution.Reached at && !Samples.inPool(ctx.platform(), at.phys())) {
                 return Optional.of(new Violation(name(), ctx.step(), m.dev(),
                         "untrusted device reaches memory outside its buffer",

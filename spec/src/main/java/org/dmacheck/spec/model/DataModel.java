@@ -169,6 +169,13 @@ public final class DataModel {
         }
     }
 
+    /** The CPU bytes a mapping covers become unknown (an abandoned mapping was finally released). */
+    void forgetCpu(Mapping m, long step) {
+        for (Piece p : m.pieces()) {
+            cpu.forget(p.phys(), p.length(), step);
+        }
+    }
+
     // ---- syncs ------------------------------------------------------------------------------------
 
     /** {@code sync_for_device} over {@code pieces} with direction {@code dir}. */
@@ -210,10 +217,14 @@ public final class DataModel {
                 }
             }
             if (nonCoherent) {
-                // a dirty line shared with the mapping may be written back over device data (N3)
+                // a dirty line shared with the mapping may be written back over device data at any
+                // later clean (N3): the device's view of the whole line is at risk too
                 long ds = Unsigned.max(e.start(), lineStart);
                 long dl = Unsigned.min(e.last(), lineLast);
                 t.cpuDirty.add(ds, dl - ds + 1);
+                if (!(t.mapping instanceof Mapping.Coherent)) {
+                    t.device.forget(ds, dl - ds + 1, step);
+                }
             }
         }
     }
@@ -228,6 +239,12 @@ public final class DataModel {
         for (Piece p : pieces) {
             byte[] bytes = slice(data, p.segmentOffset() - firstOffset, p.length());
             t.device.put(p.phys(), bytes, step);
+            if (!device(t.mapping).coherent() && !immediate) {
+                // device bytes in a line the CPU dirtied since the last clean may be overwritten by it
+                for (long[] d : t.cpuDirty.intersect(p.phys(), p.length())) {
+                    t.device.forget(d[0], d[1] - d[0] + 1, step);
+                }
+            }
             if (immediate) {
                 cpu.put(p.phys(), bytes, step);
             } else {
@@ -244,6 +261,7 @@ public final class DataModel {
                 long s = Unsigned.max(e.start(), p.phys());
                 long l = Unsigned.min(e.last(), p.physLast());
                 other.device.forget(s, l - s + 1, step);
+                other.pending.clear(s, l - s + 1); // its own device write is no longer the latest
                 other.cpuDirty.add(s, l - s + 1);
             }
         }
@@ -264,6 +282,9 @@ public final class DataModel {
             } else {
                 t.device.copyFrom(cpu, p.phys(), p.length(), step);
                 t.cpuDirty.remove(p.phys(), p.length());
+                // what the device wrote before is superseded (a bounce slot is refilled from the CPU's
+                // side, whose view of those bytes is still unknown)
+                t.pending.clear(p.phys(), p.length());
             }
         }
     }
@@ -274,6 +295,11 @@ public final class DataModel {
         }
         for (Piece p : pieces) {
             if (!p.dir().deviceMayWrite()) {
+                continue;
+            }
+            if (!t.judged) {
+                // aliased pieces: whichever copy lands last wins
+                cpu.forget(p.phys(), p.length(), step);
                 continue;
             }
             for (ByteMap.Run r : t.pending.runs(p.phys(), p.length())) {
@@ -287,10 +313,12 @@ public final class DataModel {
                 }
             }
             t.pending.clear(p.phys(), p.length());
+            // bytes that changed on the CPU side since the last copy in, other than through this mapping,
+            // may be reverted by this copy (a bounce slot still holds the old bytes); they stay at risk
+            // for every later copy out until a copy in refreshes the mapping's view
             for (long[] d : t.cpuDirty.intersect(p.phys(), p.length())) {
                 cpu.forget(d[0], d[1] - d[0] + 1, step);
             }
-            t.cpuDirty.remove(p.phys(), p.length());
         }
     }
 

@@ -29,6 +29,8 @@ import org.dmacheck.spec.platform.Unsigned;
 public final class Ledger {
     private final Platform platform;
     private final Map<String, Mapping> live = new LinkedHashMap<>();
+    /** Abandoned mappings the driver may still release: their final unmap may copy anything back. */
+    private final Map<String, Mapping> abandoned = new LinkedHashMap<>();
     private final DataModel data;
 
     public Ledger(Platform platform) {
@@ -72,6 +74,7 @@ public final class Ledger {
             if (m != null) {
                 data.abandon(h, step);
                 b.abandoned.add(m);
+                abandoned.put(h, m);
             }
         }
         Op op = e.op();
@@ -103,6 +106,10 @@ public final class Ledger {
                     m.piecesAt(t.segment(), t.offset(), t.data().length), t.offset(), t.data(), step));
         }
         for (String h : e.released()) {
+            Mapping gone = abandoned.remove(h);
+            if (gone != null) {
+                data.forgetCpu(gone, step);
+            }
             Mapping m = live.remove(h);
             if (m != null) {
                 data.finish(m, m.pieces(), DmaAttrs.has(releaseAttrs(op), DmaAttrs.SKIP_CPU_SYNC), step);

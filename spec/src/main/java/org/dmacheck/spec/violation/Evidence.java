@@ -4,11 +4,11 @@ import java.util.Objects;
 
 /**
  * One bracketed fact of a violation, as dma-debug prints it: {@code [device address=0x...]},
- * {@code [map size=4096 bytes]}. The value is already formatted; the factories format addresses and
- * sizes the way {@code kernel/dma/debug.c} does ({@code 0x%016llx}, {@code %llu bytes}). A
- * {@link #phrase} prints without the {@code =}, as debug.c prints {@code [mapped with DMA_TO_DEVICE]}.
+ * {@code [map size=4096 bytes]}, or — a {@link #phrase} — {@code [mapped as phy]}. The value is
+ * already formatted; the factories format addresses and sizes the way {@code kernel/dma/debug.c}
+ * does ({@code 0x%016llx}, {@code %llu bytes}).
  *
- * @param phrase whether key and value are joined by a space instead of {@code =}
+ * @param phrase printed as {@code [key value]} rather than {@code [key=value]}
  */
 public record Evidence(String key, String value, boolean phrase) {
     public Evidence {
@@ -16,12 +16,11 @@ public record Evidence(String key, String value, boolean phrase) {
         Objects.requireNonNull(value, "value");
     }
 
-    /** {@code [key=value]}. */
     public Evidence(String key, String value) {
         this(key, value, false);
     }
 
-    /** {@code [key value]}: {@code [mapped with DMA_TO_DEVICE]}, {@code [mapped as phy]}. */
+    /** A fact dma-debug prints as a phrase: {@code [mapped with DMA_TO_DEVICE]}. */
     public static Evidence phrase(String key, String value) {
         return new Evidence(key, value, true);
     }
