@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dmacheck", mixinStandardHelpOptions = true, version = "dmacheck 0.1.0",
         description = "Formal-property checks for DMA-mapping engines.",
-        subcommands = {ReplayCommand.class, EnginesCommand.class, TraceCommand.class})
+        subcommands = {RunCommand.class, ReplayCommand.class, EnginesCommand.class, TraceCommand.class})
 public final class Main implements Callable<Integer> {
     /** All properties held, the replay passed, the trace is clean. */
     public static final int OK = 0;

@@ -2,10 +2,12 @@ package org.dmacheck.prop;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.dmacheck.gen.dma.DmaGens;
 import org.dmacheck.prop.exec.CallTimer;
 import org.dmacheck.prop.exec.EngineHangException;
 import org.dmacheck.prop.exec.TimedEngine;
@@ -47,7 +49,7 @@ public final class CaseRun {
      * @param teardownFrom the 1-based number of the first teardown step ({@code steps.size() + 1}
      *                     when there is none)
      * @param failure      the first failure, if any
-     * @param labels       the paths the run reached ({@link PathLabels})
+     * @param labels       the paths the run reached ({@code DmaPath} labels)
      * @param kernelLog    the platform's kernel log
      */
     public record Outcome(PlatformConfig platform, List<DmaTrace.Step> steps, int teardownFrom,
@@ -100,7 +102,7 @@ public final class CaseRun {
 
     private final Platform platform;
     private final List<DmaTrace.Step> steps = new ArrayList<>();
-    private final PathLabels labels;
+    private final Set<String> labels = new LinkedHashSet<>();
     private Checker checker;
     private Finding failure;
     private Outcome outcome;
@@ -108,7 +110,6 @@ public final class CaseRun {
 
     private CaseRun(Platform platform) {
         this.platform = platform;
-        this.labels = new PathLabels(platform);
     }
 
     public Platform platform() {
@@ -145,7 +146,7 @@ public final class CaseRun {
                 failure = teardown().orElse(null);
             }
             outcome = new Outcome(platform.config(), steps, Math.min(teardownFrom, steps.size() + 1),
-                    Optional.ofNullable(failure), labels.labels(), platform.kernelLog());
+                    Optional.ofNullable(failure), labels, platform.kernelLog());
         }
         return outcome;
     }
@@ -175,7 +176,7 @@ public final class CaseRun {
     private Optional<Finding> record(Checker.Checked c) {
         Executed e = c.executed();
         steps.add(new DmaTrace.Step(e.op(), resultText(e.result())));
-        labels.observe(e);
+        DmaGens.paths(platform, e, checker.driver()::binding).forEach(p -> labels.add(p.label()));
         return finding(c);
     }
 

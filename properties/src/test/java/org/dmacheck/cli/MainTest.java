@@ -41,10 +41,32 @@ class MainTest {
     }
 
     @Test
+    void anUnknownEngineIsOneLineListingTheKnownOnes() {
+        assertThat(run("run", "--engine", "nosuch")).isEqualTo(Main.USAGE);
+        assertOneLineError("dmacheck: unknown engine 'nosuch'; known engines: ");
+        assertThat(err.toString()).contains("reference");
+    }
+
+    @Test
+    void badNumbersAndUnknownPropertiesAreOneLineErrors() {
+        assertThat(run("run", "--tries", "0")).isEqualTo(Main.USAGE);
+        assertOneLineError("dmacheck: --tries must be at least 1, got 0");
+        err.getBuffer().setLength(0);
+        assertThat(run("run", "--tries", "many")).isEqualTo(Main.USAGE);
+        assertOneLineError("dmacheck: Invalid value for option '--tries'");
+        err.getBuffer().setLength(0);
+        assertThat(run("run", "--seed", "0xZZ")).isEqualTo(Main.USAGE);
+        assertOneLineError("dmacheck: seed '0xZZ' is not a number");
+        err.getBuffer().setLength(0);
+        assertThat(run("run", "--property", "nosuch")).isEqualTo(Main.USAGE);
+        assertOneLineError("dmacheck: unknown property 'nosuch'; properties: single-maps,");
+    }
+
+    @Test
     void aMissingTraceIsOneLineWithExitCode2() {
         Path missing = dir.resolve("missing.trace");
         assertThat(run("replay", missing.toString())).isEqualTo(Main.USAGE);
-        assertOneLineError("dmacheck: cannot read trace " + missing);
+        assertOneLineError("dmacheck: cannot read trace " + missing + ": no such file");
     }
 
     @Test
@@ -69,5 +91,4 @@ class MainTest {
         assertThat(run("replay", ok.toString(), "--engine", "reference")).as(err.toString()).isEqualTo(Main.OK);
         assertThat(out.toString()).contains("holds:");
     }
-
 }

@@ -1,5 +1,8 @@
 package org.dmacheck.prop.report;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +45,18 @@ public final class ReportWriter {
         Written written = new Written(reportPath, tracePath, testPath, cPath);
         AtomicFiles.write(reportPath, report(c, trace, written));
         return written;
+    }
+
+    /** Deletes the files a report for {@code property} would have in {@code dir}, so no stale report outlives a fix. */
+    public static void clear(Path dir, String property) {
+        for (String name : List.of(REPORT, TRACE, C_REPRODUCER, testClassName(property) + ".java")) {
+            try {
+                Files.deleteIfExists(dir.resolve(name));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove the old report file " + dir.resolve(name)
+                        + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** The trace with the failure's metadata: property, engine, seed, choices, invariant, step, evidence. */

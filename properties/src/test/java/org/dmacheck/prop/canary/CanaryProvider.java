@@ -30,8 +30,17 @@ abstract class CanaryProvider implements DmaEngineProvider {
     }
 
     @Override
-    public final DmaEngine create(Hardware hardware) {
-        DmaEngine reference = Engines.find("reference").create(wrapHardware(hardware));
-        return wrapEngine(reference, hardware);
+    public String toString() {
+        return name();
+    }
+
+    /** A reference engine on {@code hardware}. */
+    static DmaEngine reference(Hardware hardware) {
+        return Engines.find("reference").create(hardware);
+    }
+
+    @Override
+    public DmaEngine create(Hardware hardware) {
+        return wrapEngine(reference(wrapHardware(hardware)), hardware);
     }
 }

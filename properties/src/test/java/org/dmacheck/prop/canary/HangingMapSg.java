@@ -27,7 +27,7 @@ public final class HangingMapSg extends CanaryProvider {
 
     @Override
     String property() {
-        return "scatter-gather";
+        return "sg";
     }
 
     @Override

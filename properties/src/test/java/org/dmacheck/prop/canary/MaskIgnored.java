@@ -18,7 +18,7 @@ public final class MaskIgnored extends CanaryProvider {
 
     @Override
     Set<String> caughtBy() {
-        return Set.of("Mask");
+        return Set.of("MaskRespected");
     }
 
     @Override

@@ -20,7 +20,7 @@ public final class MinAlignDropped extends CanaryProvider {
 
     @Override
     Set<String> caughtBy() {
-        return Set.of("Alignment");
+        return Set.of("AlignmentPreserved");
     }
 
     @Override

@@ -26,7 +26,7 @@ public final class MissingBusOffset extends CanaryProvider {
 
     @Override
     Set<String> caughtBy() {
-        return Set.of("P2p");
+        return Set.of("P2pTranslation");
     }
 
     @Override

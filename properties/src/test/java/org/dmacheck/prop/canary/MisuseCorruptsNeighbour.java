@@ -31,7 +31,7 @@ public final class MisuseCorruptsNeighbour extends CanaryProvider {
 
     @Override
     String property() {
-        return "misuse-containment";
+        return "misuse";
     }
 
     /** A single mapping the engine returned. */

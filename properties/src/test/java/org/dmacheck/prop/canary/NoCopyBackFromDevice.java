@@ -24,7 +24,7 @@ public final class NoCopyBackFromDevice extends CanaryProvider {
 
     @Override
     Set<String> caughtBy() {
-        return Set.of("Data");
+        return Set.of("DataVisibility");
     }
 
     @Override

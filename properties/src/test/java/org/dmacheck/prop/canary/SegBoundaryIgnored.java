@@ -20,12 +20,12 @@ public final class SegBoundaryIgnored extends CanaryProvider {
 
     @Override
     Set<String> caughtBy() {
-        return Set.of("Segments");
+        return Set.of("SegmentRules");
     }
 
     @Override
     String property() {
-        return "scatter-gather";
+        return "sg";
     }
 
     @Override

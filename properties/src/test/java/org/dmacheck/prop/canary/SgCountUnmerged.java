@@ -25,12 +25,12 @@ public final class SgCountUnmerged extends CanaryProvider {
 
     @Override
     Set<String> caughtBy() {
-        return Set.of("WellFormed", "Segments");
+        return Set.of("ResultWellFormed", "SegmentRules");
     }
 
     @Override
     String property() {
-        return "scatter-gather";
+        return "sg";
     }
 
     @Override

@@ -18,12 +18,12 @@ public final class SkippedCacheClean extends CanaryProvider {
 
     @Override
     Set<String> caughtBy() {
-        return Set.of("Data");
+        return Set.of("DataVisibility");
     }
 
     @Override
     String property() {
-        return "non-coherent-sync";
+        return "noncoherent-syncs";
     }
 
     @Override

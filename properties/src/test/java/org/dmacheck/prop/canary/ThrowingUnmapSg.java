@@ -26,7 +26,7 @@ public final class ThrowingUnmapSg extends CanaryProvider {
 
     @Override
     String property() {
-        return "scatter-gather";
+        return "sg";
     }
 
     @Override

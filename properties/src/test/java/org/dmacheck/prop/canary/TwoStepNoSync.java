@@ -20,7 +20,7 @@ public final class TwoStepNoSync extends CanaryProvider {
 
     @Override
     Set<String> caughtBy() {
-        return Set.of("TwoStep", "Translation");
+        return Set.of("TwoStepRules", "Translation");
     }
 
     @Override

@@ -79,4 +79,14 @@ class ReportWriterTest {
                 "            4 cpu_read phys=0x100000 len=0x200\n",
                 "DmaReplay.assertHolds(\"SingleMapsCounterexampleTest\", TRACE, \"reference\");");
     }
+
+    @Test
+    void clearRemovesAnOldReportSoNoStaleOneOutlivesAFix() {
+        ReportWriter.Written w = ReportWriter.write(dir, example());
+        ReportWriter.clear(dir, "single-maps");
+        assertThat(w.report()).doesNotExist();
+        assertThat(w.trace()).doesNotExist();
+        assertThat(w.junitTest()).doesNotExist();
+        assertThat(w.reproducer()).doesNotExist();
+    }
 }
