@@ -159,7 +159,10 @@ final class DebugFeed {
         return out;
     }
 
-    /** v6.18+ traces show {@code dma_map_phys} (type phy); older ones {@code dma_map_page} (single) and {@code _resource}. */
+    /**
+     * v6.18+ traces show {@code dma_map_phys} (type phy); older ones {@code dma_map_page} (single) and
+     * {@code dma_map_resource} (resource).
+     */
     static EntryType type(KernelEvent.SingleApi api) {
         return switch (api) {
             case PHYS -> EntryType.PHY;

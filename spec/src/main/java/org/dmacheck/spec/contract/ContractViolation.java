@@ -75,7 +75,10 @@ public record ContractViolation(Check check, Location at, DeviceId device, List<
         return sb.toString();
     }
 
-    /** The same facts as the shared {@link Violation} the invariants report (kind = check id; the step when {@link #at} is one). */
+    /**
+     * The same facts as the shared {@link Violation} the invariants report: kind = check id, and the
+     * step when {@link #at} is one (0 otherwise).
+     */
     public Violation toViolation() {
         long step = at.unit() == Location.Unit.STEP ? at.value() : 0;
         return new Violation(check.id(), step, device, message(), evidence);
