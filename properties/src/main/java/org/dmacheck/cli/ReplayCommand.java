@@ -1,6 +1,7 @@
 package org.dmacheck.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -37,6 +38,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!Files.isRegularFile(trace)) {
+            throw new UsageException("cannot read trace " + trace + ": no such file");
+        }
         DmaTrace t = TraceReader.read(trace);
         String name = engine != null ? engine : t.meta().getOrDefault("engine", "reference");
         DmaEngineProvider provider = Engines.find(name);

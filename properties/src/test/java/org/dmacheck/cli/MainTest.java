@@ -66,7 +66,7 @@ class MainTest {
     void aMissingTraceIsOneLineWithExitCode2() {
         Path missing = dir.resolve("missing.trace");
         assertThat(run("replay", missing.toString())).isEqualTo(Main.USAGE);
-        assertOneLineError("dmacheck: cannot read trace " + missing);
+        assertOneLineError("dmacheck: cannot read trace " + missing + ": no such file");
     }
 
     @Test

@@ -20,7 +20,8 @@ import org.dmacheck.spec.platform.Unsigned;
  * dma-direct ({@code kernel/dma/direct.c}, §3) as of v6.18 with the v7.0 ordering of
  * {@code dma_direct_map_phys}: forced bounce first (MMIO then fails), MMIO at its physical address
  * without translation or bounce, RAM through {@code dma_range_map} and bounced through swiotlb when
- * the device cannot reach it. Non-coherent devices get {@code arch_sync_dma_for_device/for_cpu}
+ * the device cannot reach it. MMIO the device's {@code dma_range_map} does not map onto itself is
+ * refused (Linux hands out the unreachable address). Non-coherent devices get {@code arch_sync_dma_for_device/for_cpu}
  * unless SKIP_CPU_SYNC or MMIO.
  *
  * <p>Not modelled: the kmalloc bounce rule ({@code CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC}; buffers are
@@ -63,6 +64,13 @@ public final class DmaDirect {
             // MMIO: DMA address = phys, no dma_range_map translation, never bounced, no cache maintenance
             if (!DmaAddressing.dmaCapable(cfg, phys, size)) {
                 return overflow(dev, cfg, phys, size);
+            }
+            // deliberate difference: Linux hands out phys even when the device's dma_range_map sends
+            // that address elsewhere or nowhere (bug-classes #34); refused like a dma_capable failure
+            if (!DmaAddressing.reachesIdentity(cfg, phys, size)) {
+                hw.warn(dev + ": DMA addr " + Unsigned.hex(phys) + "+" + Long.toUnsignedString(size)
+                        + " of MMIO is not reachable through the device's dma_range_map");
+                return DmaEngine.DMA_MAPPING_ERROR;
             }
             return record(dev, new Mapping(phys, size, phys, true, false));
         }
@@ -192,17 +200,22 @@ public final class DmaDirect {
     /**
      * {@code dma_direct_map_sg} (§3.7): every entry on its own, classified for P2P. A bus-address
      * entry gets {@code phys + bus_offset} and {@code SG_DMA_BUS_ADDRESS}; a host-bridge entry is
-     * mapped as MMIO; an unreachable peer fails the list with {@code -EREMOTEIO}, a failed map with
+     * mapped as MMIO; an unreachable peer, or a bus address beyond the device's limit (a deliberate
+     * difference: Linux does not check), fails the list with {@code -EREMOTEIO}, a failed map with
      * {@code -EIO}, after unmapping what the call mapped.
      */
     public int mapSg(DeviceId dev, Scatterlist sgl, int nents, Direction dir, long attrs) {
-        hw.device(dev);
+        DeviceConfig cfg = hw.device(dev);
         for (int i = 0; i < nents; i++) {
             Scatterlist.Entry e = sgl.get(i);
             P2pDma.P2pClass p2p = P2pDma.classify(hw, dev, e.phys());
             long dma;
             switch (p2p.type()) {
                 case BUS_ADDR -> {
+                    if (!p2p.busReachable(cfg, e.phys(), e.length())) {
+                        unwindSg(dev, sgl, i, dir, attrs);
+                        return -Errno.EREMOTEIO;
+                    }
                     e.setDma(p2p.busAddr(e.phys()), e.length());
                     e.setDmaFlags(Scatterlist.SG_DMA_BUS_ADDRESS);
                     continue;

@@ -37,9 +37,15 @@ final class IommuDmaSg {
         return cls;
     }
 
-    private static boolean unsupported(P2pDma.P2pClass[] cls) {
-        for (P2pDma.P2pClass c : cls) {
-            if (c.type() == P2pMapType.NOT_SUPPORTED) {
+    /**
+     * A {@code NOT_SUPPORTED} entry, or (unlike Linux, which does not check) a bus-address entry
+     * beyond the device's {@code min_not_zero(dma_mask, bus_dma_limit)}: P2P memory the device
+     * cannot reach.
+     */
+    private static boolean unsupported(IommuDevice dev, Scatterlist sgl, P2pDma.P2pClass[] cls) {
+        for (int i = 0; i < cls.length; i++) {
+            Scatterlist.Entry s = sgl.get(i);
+            if (cls[i].type() == P2pMapType.NOT_SUPPORTED || !cls[i].busReachable(dev.config(), s.phys(), s.length())) {
                 return true;
             }
         }
@@ -53,11 +59,11 @@ final class IommuDmaSg {
 
     /**
      * {@code iommu_dma_map_sg()}. Classification happens before anything else, so a
-     * {@code NOT_SUPPORTED} entry fails the call ({@code -EREMOTEIO}) with nothing touched.
+     * {@code NOT_SUPPORTED} entry or an unreachable bus address fails the call ({@code -EREMOTEIO}) with nothing touched.
      */
     int mapSg(IommuDevice dev, Scatterlist sgl, int nents, Direction dir, long attrs) {
         P2pDma.P2pClass[] cls = classify(dev, sgl, nents);
-        if (unsupported(cls)) {
+        if (unsupported(dev, sgl, cls)) {
             invalidate(sgl, nents);
             return -Errno.EREMOTEIO;
         }
@@ -127,9 +133,29 @@ final class IommuDmaSg {
             cursor += sIovaLen[i];
         }
         int count = finalise(dev, sgl, nents, cls, sOff, sIovaLen, iova);
+        if (segmentAtMappingError(sgl, count)) {
+            // Deliberate difference: a one-byte segment in the last byte of a 2^64 aperture would carry
+            // DMA_MAPPING_ERROR as its address, indistinguishable from an unused slot; undone.
+            for (IovaMapping.Run r : runs) {
+                cookie.unmapStrict(r.iova(), r.len());
+            }
+            cookie.freeIovaNow(iova);
+            invalidate(sgl, nents);
+            hw.warn(dev.id() + ": iommu_dma_map_sg: a segment would start at DMA_MAPPING_ERROR; mapping undone");
+            return -Errno.EINVAL;
+        }
         cookie.record(IovaMapping.mapped(IovaMapping.Kind.SG, dev.id(), iova >>> cookie.shift(),
                 cookie.nodePages(iova), firstIovaSegment(sgl, count), iovaLen, runs));
         return count;
+    }
+
+    private static boolean segmentAtMappingError(Scatterlist sgl, int count) {
+        for (int i = 0; i < count; i++) {
+            if (!sgl.get(i).isBusAddress() && sgl.get(i).dmaAddress() == ERR) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void addRun(List<IovaMapping.Run> runs, long iova, long len) {

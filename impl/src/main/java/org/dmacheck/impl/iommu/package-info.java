@@ -27,13 +27,17 @@
  * <li><b>map_sg boundary padding</b> is part of the IOVA but left unmapped (Linux maps it to
  *     whatever physical memory follows the padded entry).</li>
  * <li><b>map_sg bus-address length</b> is the entry's own ({@code sg->length} of the list head in
- *     Linux, §14.2 quirk 2). P2P classification also applies on the per-entry swiotlb path, a failed
+ *     Linux, §14.2 quirk 2). A bus address beyond the device's {@code min_not_zero(dma_mask,
+ *     bus_dma_limit)} fails the list with {@code -EREMOTEIO} (Linux does not check). P2P
+ *     classification also applies on the per-entry swiotlb path, a failed
  *     list is fully invalidated, {@code SG_DMA_SWIOTLB} is cleared at unmap, and P2P memory never
  *     gets CPU cache maintenance.</li>
  * <li><b>Two-step</b>: the link unwind starts at the link's offset (§14.2 quirk 3, fixed in 7.0
  *     stable together with skipping an empty middle); destroy releases the whole reservation
  *     whatever {@code mapped_len} is (quirk 4); the unlink slow path skips cache maintenance for
  *     MMIO (quirk 10) and steps over an unmapped granule instead of spinning on it.</li>
+ * <li>With an aperture reaching 2^64-1, a map whose returned address (or an sg segment's) would be
+ *     {@code DMA_MAPPING_ERROR} itself is undone and fails (Linux returns it, and the mapping leaks).</li>
  * <li>{@code min_align_mask > G-1} is refused before anything is bounced; a map that fails after
  *     bouncing releases the slot without copying back.</li>
  * <li>One flush queue per domain (Linux: one per CPU): 256 ring slots, so 255 entries, and the
