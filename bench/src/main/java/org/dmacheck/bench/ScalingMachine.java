@@ -10,7 +10,8 @@ import org.dmacheck.spec.platform.PlatformBuilder;
 
 /**
  * The machine the scaling benchmarks run on: the default x86-like layout with one device per path
- * and a swiotlb pool large enough to hold {@code live} bounce buffers and then some.
+ * and a swiotlb pool sized to the benchmark: room for {@code live + 1} one-slot bounce buffers,
+ * rounded up to a whole segment, plus one more segment.
  *
  * <ul>
  *   <li>{@link #STRICT}: on a DMA (strict) domain with a 4 KiB granule;</li>
@@ -42,12 +43,14 @@ final class ScalingMachine {
     }
 
     /**
-     * A machine whose swiotlb pool has room for {@code 2 * (live + 1)} one-slot bounce buffers
-     * (at least the default 64 MiB), so the next-fit cursor always has somewhere to go.
+     * A machine whose swiotlb pool holds {@code live + 1} one-slot bounce buffers with one to two
+     * segments to spare, whatever {@code live} is. The pool is nearly full, so the next-fit cursor
+     * wraps every few hundred calls and each search after a wrap must skip every full segment: the
+     * slot search's hardest steady state, and the same one at every size (a roomy pool would make
+     * the cursor's first wrap, and the JIT's first sight of that path, depend on the size).
      */
     static ScalingMachine build(int live) {
-        long slots = 2L * (live + 1);
-        long poolBytes = Math.max(64L << 20, ceilDiv(slots * 2048, SWIOTLB_SEGMENT) * SWIOTLB_SEGMENT);
+        long poolBytes = (ceilDiv((live + 1L) * 2048, SWIOTLB_SEGMENT) + 1) * SWIOTLB_SEGMENT;
         PlatformBuilder b = Platform.builder()
                 .swiotlbPool(POOL_BASE, poolBytes)
                 .domain("strict", IommuDomainType.DMA, GRANULE)
