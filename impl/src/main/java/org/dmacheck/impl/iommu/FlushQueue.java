@@ -45,10 +45,6 @@ final class FlushQueue {
         return queuedPages;
     }
 
-    int entries() {
-        return ring.size();
-    }
-
     /** {@code queue_iova()}: the PTEs of the range are already cleared, the IOTLB is not yet. */
     void queue(long pfn, long pages, long now) {
         reap();

@@ -50,20 +50,12 @@ final class IommuDmaCookie {
         return iommu;
     }
 
-    String id() {
-        return config.id();
-    }
-
     long granule() {
         return granule;
     }
 
     int shift() {
         return shift;
-    }
-
-    boolean lazy() {
-        return fq != null;
     }
 
     /** {@code iova_offset()}. */

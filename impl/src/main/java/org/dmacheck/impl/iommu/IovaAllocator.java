@@ -84,10 +84,6 @@ final class IovaAllocator {
         fixGapBelow(anchorPfn);
     }
 
-    long startPfn() {
-        return startPfn;
-    }
-
     /** Frames currently allocated (handed out or queued), reserved ranges excluded. */
     long allocatedPages() {
         return allocatedPages;

@@ -100,13 +100,4 @@ final class IovaMapping {
     boolean containsPfn(long p) {
         return p >= pfn && p - pfn < pages;
     }
-
-    /** Total bytes of the runs. */
-    long mappedBytes() {
-        long total = 0;
-        for (Run r : runs) {
-            total += r.len();
-        }
-        return total;
-    }
 }

@@ -333,4 +333,17 @@ class IommuDmaMapTest {
         r.engine.syncSingleForCpu(PLAT, dma + 0x1000, 0x10, Direction.BIDIRECTIONAL);
         assertThat(r.platform.kernelLog()).anyMatch(l -> l.contains("not inside a live mapping"));
     }
+
+    @Test
+    void example25AnOversizedRequestInASmallApertureFailsInsteadOfWrappingBelowItsStart() {
+        // Aperture [0x1_F000_0000, +10 MiB): start_pfn 0x1F0000, last frame 0x1F09FF.
+        DomainConfig d = new DomainConfig(IommuRig.DOMAIN, IommuDomainType.DMA, K4, 0x1_F000_0000L,
+                0x1_F000_0000L + (10L << 20) - 1, List.of());
+        IommuRig r = IommuRig.of(d);
+        assertThat(r.engine.mapPhys(PLAT, 0x1_0000_0000L, 11L << 20, Direction.TO_DEVICE, 0)).isEqualTo(ERR);
+        assertThat(r.iovaGranules()).isZero();
+        // 10 MiB = 2560 frames, aligned to 4096 frames: only 0x1F0000 fits, the aperture start.
+        assertThat(r.engine.mapPhys(PLAT, 0x1_0000_0000L, 10L << 20, Direction.TO_DEVICE, 0)).isEqualTo(0x1_F000_0000L);
+        assertThat(r.engine.mapPhys(PLAT, 0x1_0000_0000L, 0x1000, Direction.TO_DEVICE, 0)).isEqualTo(ERR);
+    }
 }

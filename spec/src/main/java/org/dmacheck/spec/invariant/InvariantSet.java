@@ -21,7 +21,17 @@ public final class InvariantSet {
     public static InvariantSet all() {
         return new InvariantSet(List.of(
                 new ResultWellFormed(),
-                new MaskRespected()));
+                new MaskRespected(),
+                new NoIovaOverlap(),
+                new NoStaleAccess(),
+                new Translation(),
+                new P2pTranslation(),
+                new SegmentRules(),
+                new AlignmentPreserved(),
+                new DataVisibility(),
+                new Balance(),
+                new TwoStepRules(),
+                new Containment()));
     }
 
     /** The set without the invariants named in {@code names} (e.g. for a property that exercises one area). */

@@ -53,8 +53,7 @@ public final class DataModel {
 
         /**
          * Whether data through this mapping is judged at all: false when two of its pieces cover the
-         * same CPU bytes, or for coherent allocations of non-coherent devices (whose CPU mapping
-         * Linux makes uncached, which the platform does not model).
+         * same CPU bytes (a bounced copy of one would not see the other's writes).
          */
         public boolean judged() {
             return judged;
@@ -103,8 +102,7 @@ public final class DataModel {
     /** A new mapping (or a two-step state with no links yet) starts; its pieces are copied in. */
     void start(Mapping m, long step) {
         boolean coherentAlloc = m instanceof Mapping.Coherent;
-        boolean judged = !aliased(m.pieces()) && (!coherentAlloc || device(m).coherent());
-        Track t = new Track(m, judged);
+        Track t = new Track(m, !aliased(m.pieces()));
         tracks.put(m.handle(), t);
         if (coherentAlloc) {
             // dma_alloc_coherent memory is zeroed (I5)

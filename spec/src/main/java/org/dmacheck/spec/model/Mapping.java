@@ -104,6 +104,24 @@ public sealed interface Mapping {
             return entries.size();
         }
 
+        /** The pieces carrying bytes of input entry {@code i}, in order. */
+        public List<Piece> piecesOfEntry(int i) {
+            List<Piece> out = new ArrayList<>();
+            int e = 0;
+            long consumed = 0;
+            for (Piece p : pieces) {
+                while (e < entries.size() && consumed == entries.get(e).length()) {
+                    e++;
+                    consumed = 0;
+                }
+                if (e == i) {
+                    out.add(p);
+                }
+                consumed += p.length();
+            }
+            return out;
+        }
+
         @Override
         public List<long[]> iovaSpans(long g) {
             List<long[]> out = new ArrayList<>();

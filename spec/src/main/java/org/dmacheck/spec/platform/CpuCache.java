@@ -117,17 +117,27 @@ final class CpuCache {
         }
     }
 
+    /** What a CPU load would return, without allocating lines: valid line data, else memory. */
+    void peek(long phys, byte[] dst, int off, int len) {
+        overlay(phys, dst, off, len, false);
+    }
+
     /** A coherent master's read: dirty line data where the CPU holds it, memory elsewhere. */
     void snoopRead(long phys, byte[] dst, int off, int len) {
+        overlay(phys, dst, off, len, true);
+    }
+
+    /** Memory, overlaid with the dirty (or all valid) lines over the range. */
+    private void overlay(long phys, byte[] dst, int off, int len, boolean dirtyOnly) {
         memory.read(phys, dst, off, len);
         long last = phys + len - 1;
         for (Map.Entry<Long, Block> e : blocksIn(phys, len)) {
             long blockStart = e.getKey() << blockShift;
             Block block = e.getValue();
-            long dirty = block.dirty & lineMask(blockStart, phys, last);
-            while (dirty != 0) {
-                int line = Long.numberOfTrailingZeros(dirty);
-                dirty &= dirty - 1;
+            long lines = (dirtyOnly ? block.dirty : block.valid) & lineMask(blockStart, phys, last);
+            while (lines != 0) {
+                int line = Long.numberOfTrailingZeros(lines);
+                lines &= lines - 1;
                 long lineStart = blockStart + ((long) line << lineShift);
                 long from = Unsigned.max(lineStart, phys);
                 long to = Unsigned.min(lineStart + lineSize - 1, last);

@@ -41,14 +41,33 @@ final class MemorySystem {
     }
 
     byte[] cpuRead(long phys, int len) {
+        return readThrough(phys, len, "CPU read", true);
+    }
+
+    /** What {@link #cpuRead} would return, without touching the cache. */
+    byte[] peekCpu(long phys, int len) {
+        return readThrough(phys, len, "CPU peek", false);
+    }
+
+    /** A CPU-view read; {@code allocate} says whether missing lines are filled (a load) or not (a peek). */
+    private byte[] readThrough(long phys, int len, String what, boolean allocate) {
         byte[] out = new byte[len];
-        forEachCpuChunk(phys, len, "CPU read", (a, off, n, cached) -> {
-            if (cached) {
+        forEachCpuChunk(phys, len, what, (a, off, n, cached) -> {
+            if (!cached) {
+                memory.read(a, out, off, n);
+            } else if (allocate) {
                 cache.cpuRead(a, out, off, n);
             } else {
-                memory.read(a, out, off, n);
+                cache.peek(a, out, off, n);
             }
         });
+        return out;
+    }
+
+    /** The bytes in memory itself, as a non-coherent device would read them. */
+    byte[] peekMemory(long phys, int len) {
+        byte[] out = new byte[len];
+        forEachCpuChunk(phys, len, "memory peek", (a, off, n, cached) -> memory.read(a, out, off, n));
         return out;
     }
 

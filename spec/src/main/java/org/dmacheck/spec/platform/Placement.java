@@ -46,14 +46,17 @@ public sealed interface Placement {
     record Crossing(long limit) implements Placement {
     }
 
+    /** {@link Anywhere}. */
     static Placement anywhere() {
         return new Anywhere();
     }
 
+    /** {@link Below4G}. */
     static Placement below4G() {
         return new Below4G();
     }
 
+    /** {@link Above4G}. */
     static Placement above4G() {
         return new Above4G();
     }

@@ -96,6 +96,19 @@ public final class Platform implements Hardware {
         memory.cpuWrite(phys, data);
     }
 
+    /**
+     * What a CPU load of the range would return now, without its side effects (no line is
+     * allocated): for checkers that must observe without disturbing the cache.
+     */
+    public byte[] peekCpu(long phys, int len) {
+        return memory.peekCpu(phys, len);
+    }
+
+    /** The bytes in memory itself, behind any cache line: what a non-coherent device reads. */
+    public byte[] peekMemory(long phys, int len) {
+        return memory.peekMemory(phys, len);
+    }
+
     // ---- device side ----------------------------------------------------------------------------
 
     /**

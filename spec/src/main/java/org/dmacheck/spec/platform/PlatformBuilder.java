@@ -50,11 +50,13 @@ public final class PlatformBuilder {
         return this;
     }
 
+    /** CPU cache line size ({@code ARCH_DMA_MINALIGN}): a power of two, 16..4096; default 64. */
     public PlatformBuilder cacheLineSize(int v) {
         cacheLineSize = v;
         return this;
     }
 
+    /** Width of the physical address space, 32..64; default 52. Every region must lie below 2^bits. */
     public PlatformBuilder physAddressBits(int v) {
         physAddressBits = v;
         return this;
@@ -106,10 +108,12 @@ public final class PlatformBuilder {
         return this;
     }
 
+    /** A host bridge, on the P2P allow-list or not, without {@code REQ_SAME_HOST_BRIDGE}. */
     public PlatformBuilder hostBridge(String id, boolean p2pAllowListed) {
         return hostBridge(new HostBridge(id, p2pAllowListed, false));
     }
 
+    /** A host bridge as given. */
     public PlatformBuilder hostBridge(HostBridge hb) {
         hostBridges.add(hb);
         return this;
@@ -135,11 +139,13 @@ public final class PlatformBuilder {
         return pciNode(new PciNode(bdf, PciNode.Kind.ENDPOINT, parent, false));
     }
 
+    /** Any PCI node as given. */
     public PlatformBuilder pciNode(PciNode n) {
         pciNodes.add(n);
         return this;
     }
 
+    /** An IOMMU domain; devices attach to it by id. */
     public PlatformBuilder domain(DomainConfig d) {
         domains.add(d);
         return this;
@@ -150,26 +156,31 @@ public final class PlatformBuilder {
         return domain(DomainConfig.of(id, type, granule));
     }
 
+    /** A DMA-capable device; a PCI function is named by its BDF, which should be an endpoint node. */
     public PlatformBuilder device(DeviceConfig d) {
         devices.add(d);
         return this;
     }
 
+    /** Whether every IOMMU domain reserves {@code 0xFEE00000-0xFEEFFFFF}; default true. */
     public PlatformBuilder x86MsiWindow(boolean v) {
         x86MsiWindow = v;
         return this;
     }
 
+    /** {@code cpu_supports_p2pdma()}: every host bridge forwards P2P; default false. */
     public PlatformBuilder cpuSupportsP2p(boolean v) {
         cpuSupportsP2p = v;
         return this;
     }
 
+    /** Number of swiotlb areas (a power of two); default 1. The slot bookkeeping is the engine's. */
     public PlatformBuilder swiotlbAreas(int v) {
         swiotlbAreas = v;
         return this;
     }
 
+    /** {@code iommu.forcedac=1}: PCI devices get no 32-bit-first IOVA allocation; default false. */
     public PlatformBuilder forceDac(boolean v) {
         forceDac = v;
         return this;

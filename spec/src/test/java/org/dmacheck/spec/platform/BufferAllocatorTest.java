@@ -23,6 +23,13 @@ class BufferAllocatorTest {
     }
 
     @Test
+    void aWindowFloorInsideAPageMovesToTheNextPage() {
+        // Page 0x4400_0000 holds bytes below 0x4400_0010: offset 0 there would start too low.
+        assertThat(a.allocate(0x100, 0, new Placement.AtOrAbove(0x4400_0010L))).isEqualTo(0x4400_1000L);
+        assertThat(a.allocate(0x100, 0x20, new Placement.AtOrAbove(0x4400_0010L))).isEqualTo(0x4400_0020L);
+    }
+
+    @Test
     void endingAtPutsTheLastByteExactlyThere() {
         assertThat(a.allocate(0x1000, 0, new Placement.EndingAt(0xBFFF_FFFFL))).isEqualTo(0xBFFF_F000L);
         assertThat(a.allocate(0x10, 0, new Placement.EndingAt(0xBFFF_EFFFL))).isEqualTo(0xBFFF_EFF0L);

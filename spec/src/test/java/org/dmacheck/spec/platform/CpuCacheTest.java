@@ -104,6 +104,16 @@ class CpuCacheTest {
     }
 
     @Test
+    void peeksObserveWithoutAllocatingLines() {
+        p.cpuWrite(BUF, new byte[] {1});
+        p.dmaWrite(NC, BUF + 0x40, new byte[] {2});
+        assertThat(p.peekCpu(BUF, 1)).containsExactly(1);
+        assertThat(p.peekMemory(BUF, 1)).containsExactly(0);
+        assertThat(p.peekCpu(BUF + 0x40, 1)).containsExactly(2);
+        assertThat(p.validCacheLines()).isEqualTo(1); // only the written line
+    }
+
+    @Test
     void withOnlyCoherentDevicesThereIsNoCache() {
         Platform q = Platform.builder().device(DeviceConfig.builder("coh").build()).build();
         q.cpuWrite(BUF, new byte[] {1});

@@ -44,6 +44,16 @@ class DeviceBusTest {
         assertThat(fault(p.dmaRead(d, 0x3FFF_FFFFL, 2)).dmaAddr()).isEqualTo(0x4000_0000L);
     }
 
+    @Test
+    void anAccessRunningOffTheEndOfRamFaultsAtTheFirstByteOfTheHole() {
+        // Default layout: RAM ends at 0xBFFF_FFFF, the MMIO hole starts at 0xC000_0000.
+        Platform p = Platform.builder().device(DeviceConfig.builder("d").build()).build();
+        DmaAccess.Fault f = fault(p.dmaRead(DeviceId.of("d"), 0xBFFF_FFFEL, 4));
+        assertThat(f.dmaAddr()).isEqualTo(0xC000_0000L);
+        // RAM [.., 0x4000_0000) runs straight into the swiotlb pool: both are memory.
+        assertThat(data(p.dmaRead(DeviceId.of("d"), 0x3FFF_FFFEL, 4))).hasSize(4);
+    }
+
     /** Provider 04:00.0 and peer 05:00.0 under one switch; 01:00.0 on another root port. */
     private static Platform p2p(boolean allowListed) {
         return Platform.builder()

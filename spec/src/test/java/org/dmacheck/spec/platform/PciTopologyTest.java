@@ -103,12 +103,15 @@ class PciTopologyTest {
         HostBridge listedA = new HostBridge("pci0000:00", true, false);
         HostBridge listedB = new HostBridge("pci0001:00", true, false);
         HostBridge unlistedB = new HostBridge("pci0001:00", false, false);
+        HostBridge sameOnlyA = new HostBridge("pci0000:00", true, true);
         HostBridge sameOnlyB = new HostBridge("pci0001:00", true, true);
         assertThat(type(twoHostBridges(listedA, listedB), "0000:01:00.0", "0001:01:00.0"))
                 .isEqualTo(new P2pPath(P2pMapType.THRU_HOST_BRIDGE, 4));
         assertThat(type(twoHostBridges(listedA, unlistedB), "0000:01:00.0", "0001:01:00.0"))
                 .isEqualTo(new P2pPath(P2pMapType.NOT_SUPPORTED, 4));
         assertThat(type(twoHostBridges(listedA, sameOnlyB), "0000:01:00.0", "0001:01:00.0"))
+                .isEqualTo(new P2pPath(P2pMapType.NOT_SUPPORTED, 4));
+        assertThat(type(twoHostBridges(sameOnlyA, listedB), "0000:01:00.0", "0001:01:00.0"))
                 .isEqualTo(new P2pPath(P2pMapType.NOT_SUPPORTED, 4));
     }
 

@@ -42,6 +42,34 @@ public class ToyEngine implements DmaEngine {
     public boolean reuseIova;
     /** Return this address from every single map, if non-null. */
     public Long fixedAddress;
+    /** The first IOVA the bump allocator hands out. */
+    public long iovaBase = 0x1000_0000L;
+    /** Report success even when the page-table write failed (e.g. -EEXIST on a shared granule). */
+    public boolean ignoreMapErrors;
+    /** Added to the returned address only (the PTEs stay where they are). */
+    public long returnSkew;
+    /** Added to the physical address the PTEs point at. */
+    public long physSkew;
+    /** Granules added to (or, negative, taken from) what an unmap clears. */
+    public int unmapGranuleDelta;
+    /** Unmap exactly what the caller's address and size say, ignoring the engine's own record. */
+    public boolean trustUnmapArguments;
+    /**
+     * Bounce every single mapping into the swiotlb pool at this physical address (one slot for all,
+     * a sharing bug by itself when two are live); null for no bouncing.
+     */
+    public Long bounceAt;
+    /** With {@link #bounceAt}: skip the copy into the slot at map time (CVE-2022-0854's mutant). */
+    public boolean skipCopyIn;
+    /** With {@link #bounceAt}: skip the copy back at unmap and sync_for_cpu. */
+    public boolean skipCopyOut;
+    /** dma_iova_try_alloc drops phys's in-granule offset. */
+    public boolean dropStateOffset;
+    /** dma_iova_link accepts an unaligned phys at a non-zero offset. */
+    public boolean acceptUnalignedLink;
+    /** Lazy invalidation: unmap clears PTEs but leaves the IOTLB alone (no flush ever). */
+    public boolean lazy;
+    private final Map<Long, long[]> bounces = new HashMap<>();
 
     public ToyEngine(Platform platform) {
         this.platform = platform;
@@ -57,7 +85,7 @@ public class ToyEngine implements DmaEngine {
 
     private long allocIova(IommuHw h, long len) {
         String id = h.config().id();
-        long base = nextIova.getOrDefault(id, 0x1000_0000L);
+        long base = nextIova.getOrDefault(id, iovaBase);
         long iova = Unsigned.alignUp(base, granule(h));
         if (!reuseIova) {
             nextIova.put(id, iova + len);
@@ -85,22 +113,40 @@ public class ToyEngine implements DmaEngine {
         if (fixedAddress != null) {
             return fixedAddress;
         }
+        long target = phys;
+        if (bounceAt != null) {
+            target = bounceAt + (phys & 0x7FF);
+            if (!skipCopyIn) {
+                platform.cpuCopy(target, phys, size);
+            }
+        }
         Optional<IommuHw> h = iommu(dev);
         if (h.isEmpty()) {
             DeviceConfig c = platform.device(dev);
-            return Unsigned.rangeAtOrBelow(phys, size, c.streamingLimit()) ? phys : DMA_MAPPING_ERROR;
+            if (!Unsigned.rangeAtOrBelow(target, size, c.streamingLimit())) {
+                return DMA_MAPPING_ERROR;
+            }
+            if (bounceAt != null) {
+                bounces.put(target, new long[] {phys, target, size, dir.value()});
+            }
+            return target + returnSkew;
         }
         long g = granule(h.get());
-        long off = phys & (g - 1);
+        long off = target & (g - 1);
         long len = Unsigned.alignUp(size + off, g);
         long iova = allocIova(h.get(), len) + iovaSkew;
-        int rc = h.get().map(iova, phys - off, len, prot(dir, ignoreDirection));
-        if (rc != 0) {
+        int rc = h.get().map(iova, target - off + physSkew, len, prot(dir, ignoreDirection));
+        if (rc != 0 && !ignoreMapErrors) {
             return DMA_MAPPING_ERROR;
         }
-        ptes.merge(h.get().config().id(), len / g, Long::sum);
+        if (rc == 0) {
+            ptes.merge(h.get().config().id(), len / g, Long::sum);
+        }
         iovaOf.put(iova + off, new long[] {iova, len});
-        return iova + off;
+        if (bounceAt != null) {
+            bounces.put(iova + off, new long[] {phys, target, size, dir.value()});
+        }
+        return iova + off + returnSkew;
     }
 
     @Override
@@ -108,19 +154,26 @@ public class ToyEngine implements DmaEngine {
         if (!dir.isValid()) {
             throw new IllegalArgumentException("invalid direction " + dir);
         }
+        long[] b = bounces.remove(addr);
+        if (b != null && !skipCopyOut && dir != Direction.TO_DEVICE) {
+            platform.cpuCopy(b[0], b[1], b[2]);
+        }
         Optional<IommuHw> h = iommu(dev);
         if (h.isEmpty()) {
             return;
         }
+        long g = granule(h.get());
         long[] r = iovaOf.remove(addr);
+        if (trustUnmapArguments) {
+            r = new long[] {Unsigned.alignDown(addr, g), Unsigned.alignUp(size + (addr & (g - 1)), g)};
+        }
         if (r == null) {
             platform.warn("toy: unmap of unknown " + Unsigned.hex(addr));
             return;
         }
-        long g = granule(h.get());
-        long n = h.get().unmap(r[0], r[1]);
+        long n = h.get().unmap(r[0], r[1] + unmapGranuleDelta * g);
         ptes.merge(h.get().config().id(), -(n / g), Long::sum);
-        if (!skipIotlbSync) {
+        if (!skipIotlbSync && !lazy) {
             h.get().iotlbSync(r[0], r[1]);
         }
         iovaGranules.merge(h.get().config().id(), -(r[1] / g), Long::sum);
@@ -152,10 +205,24 @@ public class ToyEngine implements DmaEngine {
 
     @Override
     public void syncSingleForCpu(DeviceId dev, long addr, long size, Direction dir) {
+        for (Map.Entry<Long, long[]> e : bounces.entrySet()) {
+            long[] b = e.getValue();
+            long off = addr - e.getKey();
+            if (!skipCopyOut && dir != Direction.TO_DEVICE && off >= 0 && off + size <= b[2]) {
+                platform.cpuCopy(b[0] + off, b[1] + off, size);
+            }
+        }
     }
 
     @Override
     public void syncSingleForDevice(DeviceId dev, long addr, long size, Direction dir) {
+        for (Map.Entry<Long, long[]> e : bounces.entrySet()) {
+            long[] b = e.getValue();
+            long off = addr - e.getKey();
+            if (dir != Direction.FROM_DEVICE && off >= 0 && off + size <= b[2]) {
+                platform.cpuCopy(b[1] + off, b[0] + off, size);
+            }
+        }
     }
 
     @Override
@@ -176,7 +243,7 @@ public class ToyEngine implements DmaEngine {
         long g = granule(h.get());
         long off = phys & (g - 1);
         long iova = allocIova(h.get(), Unsigned.alignUp(size + off, g));
-        state.set(iova + off + iovaSkew, size);
+        state.set(iova + (dropStateOffset ? 0 : off) + iovaSkew, size);
         return true;
     }
 
@@ -185,7 +252,7 @@ public class ToyEngine implements DmaEngine {
         IommuHw h = iommu(dev).orElseThrow();
         long g = granule(h);
         long off = phys & (g - 1);
-        if (off != 0 && offset > 0) {
+        if (off != 0 && offset > 0 && !acceptUnalignedLink) {
             return -Errno.EIO;
         }
         long len = Unsigned.alignUp(size + off, g);
