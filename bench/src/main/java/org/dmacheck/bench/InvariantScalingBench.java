@@ -59,6 +59,9 @@ public class InvariantScalingBench {
         Op.UnmapSingle unmap;
         Op.DeviceWrite deviceWrite;
         Op.DeviceRead deviceRead;
+        Op.UnmapUnknown unmapUnknown;
+        /** Whether the measured steps make the engine warn (misuse does). */
+        boolean warns;
         private ScalingMachine machine;
 
         @Setup(Level.Trial)
@@ -89,15 +92,27 @@ public class InvariantScalingBench {
             unmap = new Op.UnmapSingle(PROBE, Op.MapKind.PHYS, 0, size, DIR, 0);
             deviceWrite = new Op.DeviceWrite(FIRST, 0, 0, 64, 0x5a);
             deviceRead = new Op.DeviceRead(FIRST, 0, 0, 64);
+            // a buffer's CPU address is no live DMA address on any of the paths: not an IOVA (those
+            // are handed out top-down from 2^48), not mapped directly, not in the swiotlb pool
+            unmapUnknown = new Op.UnmapUnknown(dev, Op.MapKind.PHYS, machine.buffer(size), size, DIR, 0);
         }
 
         @TearDown(Level.Trial)
         public void checkQuiet() {
-            machine.requireQuietSince(0);
+            if (!warns) {
+                machine.requireQuietSince(0);
+            }
             if (checker.ledger().live().size() != live) {
                 throw new IllegalStateException("the ledger holds " + checker.ledger().live().size()
                         + " mappings, not " + live);
             }
+        }
+    }
+
+    /** A checked run whose measured step is a misused call, which the engine refuses with a warning. */
+    public static class MisusedRun extends CheckedRun {
+        public MisusedRun() {
+            warns = true;
         }
     }
 
@@ -127,5 +142,20 @@ public class InvariantScalingBench {
     @Benchmark
     public Checker.Checked deviceRead(CheckedRun r) {
         return judged(r.checker.step(r.deviceRead));
+    }
+
+    /**
+     * One judged misused step: {@code dma_unmap_phys} of an address the device never mapped. The
+     * engine warns and changes nothing; the spec must notice the misuse and check that no other live
+     * mapping was disturbed (invariant 12, containment).
+     */
+    @Benchmark
+    public Checker.Checked misusedUnmap(MisusedRun r) {
+        Checker.Checked c = r.checker.step(r.unmapUnknown);
+        if (!c.ok() || !c.executed().isMisuse()) {
+            throw new IllegalStateException("unmap of an unknown address: misuse " + c.executed().misuse()
+                    + ", violations " + c.violations());
+        }
+        return c;
     }
 }
