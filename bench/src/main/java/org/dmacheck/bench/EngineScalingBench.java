@@ -49,23 +49,33 @@ public class EngineScalingBench {
 
     private static final Direction DIR = Direction.BIDIRECTIONAL;
 
-    /** A machine with {@code live} mappings held on one path; subclasses choose the path. */
+    /**
+     * A machine with {@code live} mappings of {@code size} bytes held by one device, and one more
+     * buffer of that size for the measured calls; subclasses choose the path.
+     */
     @State(Scope.Thread)
     public abstract static class Live {
         @Param({"100", "10000", "100000"})
         public int live;
 
+        final DeviceId device;
+        final long size;
         ScalingMachine machine;
         DmaEngine engine;
+        long buf;
         private ResourceUsage afterSetup;
+
+        Live(DeviceId device, long size) {
+            this.device = device;
+            this.size = size;
+        }
 
         @Setup(Level.Trial)
         public void setUp() {
             machine = ScalingMachine.build(live);
             engine = machine.engine;
             for (int i = 0; i < live; i++) {
-                long buf = machine.buffer(liveSize());
-                ScalingMachine.mapped(engine.mapPhys(liveDevice(), buf, liveSize(), DIR, 0), liveDevice());
+                ScalingMachine.mapped(engine.mapPhys(device, machine.buffer(size), size, DIR, 0), device);
             }
             prepare();
             machine.requireQuietSince(0);
@@ -82,90 +92,46 @@ public class EngineScalingBench {
             }
         }
 
-        /** The device the {@code live} background mappings belong to. */
-        abstract DeviceId liveDevice();
-
-        /** Bytes of each background mapping. */
-        long liveSize() {
-            return PAGE;
-        }
-
         /** Allocates what the measured calls use. */
-        abstract void prepare();
+        void prepare() {
+            buf = machine.buffer(size);
+        }
     }
 
-    /** dma-iommu, strict domain: N live single mappings. */
+    /** dma-iommu, strict domain: N live one-page mappings. */
     public static class StrictSingle extends Live {
-        long buf;
-
-        @Override
-        DeviceId liveDevice() {
-            return ScalingMachine.STRICT;
-        }
-
-        @Override
-        void prepare() {
-            buf = machine.buffer(PAGE);
+        public StrictSingle() {
+            super(ScalingMachine.STRICT, PAGE);
         }
     }
 
-    /** dma-iommu, lazy (DMA_FQ) domain: N live single mappings, an empty flush queue. */
+    /** dma-iommu, lazy (DMA_FQ) domain: N live one-page mappings, an empty flush queue. */
     public static class LazySingle extends Live {
-        long buf;
-
-        @Override
-        DeviceId liveDevice() {
-            return ScalingMachine.LAZY;
-        }
-
-        @Override
-        void prepare() {
-            buf = machine.buffer(PAGE);
+        public LazySingle() {
+            super(ScalingMachine.LAZY, PAGE);
         }
     }
 
     /** dma-direct with forced bounce: N live one-slot bounce buffers. */
     public static class BounceSingle extends Live {
-        long buf;
-
-        @Override
-        DeviceId liveDevice() {
-            return ScalingMachine.BOUNCE;
-        }
-
-        @Override
-        long liveSize() {
-            return SMALL;
-        }
-
-        @Override
-        void prepare() {
-            buf = machine.buffer(SMALL);
+        public BounceSingle() {
+            super(ScalingMachine.BOUNCE, SMALL);
         }
     }
 
     /** dma-direct without bounce: N live direct mappings of distinct pages. */
     public static class DirectSingle extends Live {
-        long buf;
-
-        @Override
-        DeviceId liveDevice() {
-            return ScalingMachine.DIRECT;
-        }
-
-        @Override
-        void prepare() {
-            buf = machine.buffer(PAGE);
+        public DirectSingle() {
+            super(ScalingMachine.DIRECT, PAGE);
         }
     }
 
-    /** dma-iommu strict: N live single mappings, and a list of four page-aligned pages. */
+    /** dma-iommu strict: N live one-page mappings, and a list of four page-aligned pages. */
     public static class StrictSg extends Live {
         Scatterlist sgl;
 
-        @Override
-        DeviceId liveDevice() {
-            return ScalingMachine.STRICT;
+        public StrictSg() {
+            super(ScalingMachine.STRICT, PAGE);
         }
 
         @Override
@@ -175,14 +141,12 @@ public class EngineScalingBench {
         }
     }
 
-    /** dma-iommu strict: N live single mappings, and a four-granule buffer for the two-step API. */
+    /** dma-iommu strict: N live one-page mappings, and a four-granule buffer for the two-step API. */
     public static class StrictTwoStep extends Live {
-        long buf;
         final DmaIovaState state = new DmaIovaState();
 
-        @Override
-        DeviceId liveDevice() {
-            return ScalingMachine.STRICT;
+        public StrictTwoStep() {
+            super(ScalingMachine.STRICT, PAGE);
         }
 
         @Override
@@ -194,13 +158,13 @@ public class EngineScalingBench {
     /** {@code dma_map_phys} + {@code dma_unmap_phys} of one page: IOVA alloc, PTE, IOTLB sync, IOVA free. */
     @Benchmark
     public long iommuStrict(StrictSingle s) {
-        return mapUnmap(s.engine, ScalingMachine.STRICT, s.buf, PAGE);
+        return mapUnmap(s);
     }
 
     /** The same on a lazy domain, then the flush-queue timer fires: a full IOTLB flush and the IOVA free. */
     @Benchmark
     public long iommuLazy(LazySingle s) {
-        long dma = mapUnmap(s.engine, ScalingMachine.LAZY, s.buf, PAGE);
+        long dma = mapUnmap(s);
         s.engine.advanceClock(FQ_TIMEOUT_MS);
         return dma;
     }
@@ -208,30 +172,30 @@ public class EngineScalingBench {
     /** dma-direct with forced bounce: slot search, copy in, copy back, slot release. */
     @Benchmark
     public long directBounce(BounceSingle s) {
-        return mapUnmap(s.engine, ScalingMachine.BOUNCE, s.buf, SMALL);
+        return mapUnmap(s);
     }
 
     /** dma-direct without bounce: capability check and the live-mapping record. */
     @Benchmark
     public long direct(DirectSingle s) {
-        return mapUnmap(s.engine, ScalingMachine.DIRECT, s.buf, PAGE);
+        return mapUnmap(s);
     }
 
     /** {@code dma_map_sg} of four pages through the strict domain (one IOVA, merged), then {@code dma_unmap_sg}. */
     @Benchmark
     public int iommuMapSg(StrictSg s) {
-        int count = s.engine.mapSg(ScalingMachine.STRICT, s.sgl, s.sgl.size(), DIR, 0);
+        int count = s.engine.mapSg(s.device, s.sgl, s.sgl.size(), DIR, 0);
         if (count <= 0) {
             throw new IllegalStateException("dma_map_sg returned " + count);
         }
-        s.engine.unmapSg(ScalingMachine.STRICT, s.sgl, s.sgl.size(), DIR, 0);
+        s.engine.unmapSg(s.device, s.sgl, s.sgl.size(), DIR, 0);
         return count;
     }
 
     /** {@code dma_iova_try_alloc} + {@code link} + {@code sync} + {@code destroy} of four granules, strict. */
     @Benchmark
     public long iovaTwoStep(StrictTwoStep s) {
-        DeviceId dev = ScalingMachine.STRICT;
+        DeviceId dev = s.device;
         DmaIovaState st = s.state;
         if (!s.engine.iovaTryAlloc(dev, st, s.buf, TWO_STEP)) {
             throw new IllegalStateException("dma_iova_try_alloc failed");
@@ -248,9 +212,10 @@ public class EngineScalingBench {
         return addr;
     }
 
-    private static long mapUnmap(DmaEngine engine, DeviceId dev, long buf, long size) {
-        long dma = ScalingMachine.mapped(engine.mapPhys(dev, buf, size, DIR, 0), dev);
-        engine.unmapPhys(dev, dma, size, DIR, 0);
+    /** {@code dma_map_phys} then {@code dma_unmap_phys} of the state's spare buffer. */
+    private static long mapUnmap(Live s) {
+        long dma = ScalingMachine.mapped(s.engine.mapPhys(s.device, s.buf, s.size, DIR, 0), s.device);
+        s.engine.unmapPhys(s.device, dma, s.size, DIR, 0);
         return dma;
     }
 }
