@@ -222,7 +222,7 @@ public final class DmaDebug {
         }
         if (ref.type() != e.type()) {
             out.add(violation(Check.U4, at, dev, mappedAt, address(devAddr), size(ref.size()),
-                    Evidence.text("mapped as", e.type().printed()), Evidence.text("unmapped as", ref.type().printed())));
+                    Evidence.phrase("mapped as", e.type().printed()), Evidence.phrase("unmapped as", ref.type().printed())));
         } else if (e.type().isAllocation() && cpuAddr != e.cpuAddr()) {
             out.add(violation(Check.U5, at, dev, mappedAt, address(devAddr), size(ref.size()),
                     Evidence.addr("cpu alloc address", e.cpuAddr()), Evidence.addr("cpu free address", cpuAddr)));
@@ -237,11 +237,11 @@ public final class DmaDebug {
         }
         if (e.mapErr() == DebugEntry.MapErr.NOT_CHECKED) {
             out.add(violation(Check.U8, at, dev, mappedAt, address(devAddr), size(ref.size()),
-                    Evidence.text("mapped as", e.type().printed())));
+                    Evidence.phrase("mapped as", e.type().printed())));
         }
         if ((attrs & UNMAP_VALID_ATTRS) != (e.attrs() & UNMAP_VALID_ATTRS)) {
             out.add(violation(Check.U9, at, dev, mappedAt, address(devAddr), size(ref.size()),
-                    Evidence.hex("mapped with", e.attrs()), Evidence.hex("unmapped with", attrs)));
+                    attrs("mapped with", e.attrs()), attrs("unmapped with", attrs)));
         }
         store.remove(e);
         if (CachelineTracker.tracks(e)) {
@@ -344,7 +344,7 @@ public final class DmaDebug {
                 .thenComparingLong(DebugEntry::seq)).orElseThrow();
         return List.of(violation(Check.L1, u.at(), u.dev(), last.mappedAt(), Evidence.count("count", left.size()),
                 address(last.devAddr()), size(last.size()), direction("mapped with", last.direction()),
-                Evidence.text("mapped as", last.type().printed())));
+                Evidence.phrase("mapped as", last.type().printed())));
     }
 
     /** The live entries of {@code dev}, in address order. */
@@ -373,8 +373,13 @@ public final class DmaDebug {
         return Evidence.bytes("size", size);
     }
 
+    /** {@code [mapped with 0x%lx]}. */
+    private static Evidence attrs(String key, long attrs) {
+        return Evidence.phrase(key, "0x" + Long.toHexString(attrs));
+    }
+
     /** {@code dir2name[]}: {@code [mapped with DMA_FROM_DEVICE]}. */
     private static Evidence direction(String key, Direction d) {
-        return Evidence.text(key, "DMA_" + d.name());
+        return Evidence.phrase(key, "DMA_" + d.name());
     }
 }
