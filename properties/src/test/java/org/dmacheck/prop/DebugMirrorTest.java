@@ -1,0 +1,93 @@
+package org.dmacheck.prop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.dmacheck.prop.exec.CallTimer;
+import org.dmacheck.spec.api.Engines;
+import org.dmacheck.spec.contract.Check;
+import org.dmacheck.spec.driver.Binding;
+import org.dmacheck.spec.driver.Executed;
+import org.dmacheck.spec.driver.OpResult;
+import org.dmacheck.spec.op.Op;
+import org.dmacheck.spec.platform.DeviceConfig;
+import org.dmacheck.spec.platform.DeviceId;
+import org.dmacheck.spec.platform.Direction;
+import org.dmacheck.spec.platform.Platform;
+import org.dmacheck.spec.platform.PlatformConfig;
+import org.junit.jupiter.api.Test;
+
+/** The dma-debug mirror next to a case: misuse reported with debug.c's check, or a failure when missed. */
+class DebugMirrorTest {
+    private static final DeviceId DEV = DeviceId.of("dev0");
+    /** No IOMMU, no swiotlb, 64-bit masks: dma-direct returns phys, RAM starts at 1 MiB. */
+    private static final PlatformConfig DIRECT = Platform.builder().noSwiotlb()
+            .device(DeviceConfig.builder("dev0").masks(-1L).build()).config();
+    private static final Op MAP = new Op.MapSingle("m1", DEV, Op.MapKind.PHYS, 0x20_0000L, 0x1000, Direction.TO_DEVICE, 0);
+    /** What the driver holds after MAP on DIRECT: dma-direct's identity address 0x200000. */
+    private static final Binding.Single M1 = new Binding.Single("m1", DEV, Op.MapKind.PHYS, 0x20_0000L, 0x1000,
+            Direction.TO_DEVICE, 0, 0x20_0000L, false);
+
+    @Test
+    void aWrongSizeUnmapIsReportedAsU3WithItsStepAndTheRunHolds() {
+        Op wrongSize = new Op.UnmapSingle("m1", Op.MapKind.PHYS, 0, 0x200, Direction.TO_DEVICE, 0);
+        CaseRun.Outcome o;
+        try (CallTimer timer = new CallTimer(Duration.ofSeconds(5))) {
+            o = CaseRun.run(new DmaCase(DIRECT, List.of(MAP, wrongSize)), Engines.find("reference"), timer);
+        }
+        assertThat(o.failure()).as("%s", o.failure()).isEmpty();
+        // check_unmap(): the entry at 0x200000 was booked with 4096 bytes, freed with 512
+        assertThat(o.kernelLog()).anySatisfy(line -> assertThat(line)
+                .startsWith("DMA-API: dev0: device driver frees DMA memory with different size")
+                .contains("0x0000000000200000", "4096", "512", "[step 2]", "(mapped at step 1)"));
+    }
+
+    @Test
+    void aMisuseTheMirrorDoesNotReportIsAFailureNamingWhatWasExpected() {
+        DebugMirror mirror = new DebugMirror(Platform.build(DIRECT));
+        // the map never reached the mirror, so the unmap finds nothing it could compare sizes with
+        Executed unmap = new Executed(2, new Op.UnmapSingle("m1", Op.MapKind.PHYS, 0, 0x200, Direction.TO_DEVICE, 0),
+                new OpResult.Released(), "unmap of m1 with wrong size 0x200 (mapped 0x1000)", List.of(), List.of("m1"));
+        Optional<Finding> f = mirror.accept(unmap, List.of(M1));
+        assertThat(f).isPresent();
+        assertThat(f.get().kind()).isEqualTo(DebugMirror.MISSED);
+        assertThat(f.get().step()).isEqualTo(2);
+        // the feed knows no m1, so nothing reached dma-debug: not the U3 a wrong size calls for
+        assertThat(f.get().text()).contains("[expected=U3]", "[reported=nothing]", "[step 2]");
+    }
+
+    @Test
+    void whatDebugCReportsForEachMisuse() {
+        // wrong size and direction at once: U3 and U7, both required
+        assertThat(DebugMirror.expected(new Op.UnmapSingle("m1", Op.MapKind.PHYS, 0, 0x800, Direction.FROM_DEVICE, 0),
+                List.of(M1))).containsExactly(Set.of(Check.U3), Set.of(Check.U7));
+        // an address inside the mapping: no entry starts there, U2 hides everything else
+        assertThat(DebugMirror.expected(new Op.UnmapSingle("m1", Op.MapKind.PHYS, 0x10, 0xff0, Direction.TO_DEVICE, 0),
+                List.of(M1))).containsExactly(Set.of(Check.U2));
+        // resource vs phys: dma_unmap_resource() adds DMA_ATTR_MMIO, the booked attrs lack it
+        assertThat(DebugMirror.expected(new Op.UnmapSingle("m1", Op.MapKind.RESOURCE, 0, 0x1000, Direction.TO_DEVICE, 0),
+                List.of(M1))).containsExactly(Set.of(Check.U4, Check.U9));
+        // page vs phys: both book a "phy" entry since v6.18, debug.c cannot tell them apart
+        assertThat(DebugMirror.expected(new Op.UnmapSingle("m1", Op.MapKind.PAGE, 0, 0x1000, Direction.TO_DEVICE, 0),
+                List.of(M1))).isEmpty();
+        // a sync starting at the end: no entry contains it (S1); longer than the mapping: S2
+        assertThat(DebugMirror.expected(new Op.SyncSingle("m1", true, 0x1000, 1, Direction.TO_DEVICE), List.of(M1)))
+                .containsExactly(Set.of(Check.S1));
+        assertThat(DebugMirror.expected(new Op.SyncSingle("m1", true, 0, 0x1001, Direction.TO_DEVICE), List.of(M1)))
+                .containsExactly(Set.of(Check.S2));
+        // starting inside and 2 bytes across the end: check_sync() compares sizes only, 2 <= 4096
+        assertThat(DebugMirror.expected(new Op.SyncSingle("m1", true, 0xfff, 2, Direction.TO_DEVICE), List.of(M1)))
+                .isEmpty();
+        // FROM_DEVICE sync of a TO_DEVICE mapping: S3
+        assertThat(DebugMirror.expected(new Op.SyncSingle("m1", false, 0, 0x1000, Direction.FROM_DEVICE), List.of(M1)))
+                .containsExactly(Set.of(Check.S3));
+        // an unmap where nothing starts: U2; at DMA_MAPPING_ERROR: U1
+        assertThat(DebugMirror.expected(new Op.UnmapUnknown(DEV, Op.MapKind.PHYS, 0xDEAD_0000L, 0x1000,
+                Direction.BIDIRECTIONAL, 0), List.of(M1))).containsExactly(Set.of(Check.U2));
+        assertThat(DebugMirror.expected(new Op.UnmapUnknown(DEV, Op.MapKind.PHYS, -1L, 0x1000,
+                Direction.BIDIRECTIONAL, 0), List.of(M1))).containsExactly(Set.of(Check.U1));
+    }
+}
