@@ -206,14 +206,16 @@ class DirectPathTest {
 
     @Test
     void mapResourceReturnsThePhysicalAddressUntranslatedAndNeverBounces() {
-        // CPU [0, 4 GiB) is DMA [4 GiB, 8 GiB) for RAM; MMIO is not translated (dma_direct_map_phys, MMIO)
+        // MMIO is not translated (dma_direct_map_phys, MMIO): DMA address = phys
         Platform p = Platform.builder().mmio(null, 0xD000_0000L, 0x10_0000L, 0)
-                .device(DeviceConfig.builder("dev").rangeMap(List.of(new DmaRange(0, 0x1_0000_0000L, 0x1_0000_0000L))).build())
+                .device(DeviceConfig.builder("dev").build())
                 .device(DeviceConfig.builder("narrow").masks(Unsigned.bitMask(31)).build())
                 .device(DeviceConfig.builder("forced").forceBounce(true).build())
                 .build();
         DmaEngine e = new ReferenceEngine(p);
         assertThat(e.mapResource(DEV, 0xD000_0100L, 0x100, Direction.BIDIRECTIONAL, 0)).isEqualTo(0xD000_0100L);
+        assertThat(p.dmaWrite(DEV, 0xD000_0100L, new byte[] {7}).faulted()).isFalse();
+        assertThat(p.cpuRead(0xD000_0100L, 1)).containsExactly(7);
         // a 31-bit device cannot reach 0xD000_0000: an error, not a bounce
         assertThat(e.mapResource(DeviceId.of("narrow"), 0xD000_0000L, 0x100, Direction.TO_DEVICE, 0))
                 .isEqualTo(DmaEngine.DMA_MAPPING_ERROR);
@@ -226,6 +228,32 @@ class DirectPathTest {
         assertThat(e.usage().swiotlbSlots()).isZero();
         e.unmapResource(DEV, 0xD000_0100L, 0x100, Direction.BIDIRECTIONAL, 0);
         assertThat(p.kernelLog()).noneMatch(l -> l.contains("dev:"));
+    }
+
+    @Test
+    void mapResourceIsRefusedWhereTheRangeMapDoesNotSendThePhysicalAddressBackToItself() {
+        // "offset": CPU [0, 4 GiB) is DMA [4 GiB, 8 GiB); DMA 0xD000_0100 is in no window, so the device
+        // emitting the untranslated MMIO address reaches nothing (Linux returns it anyway, bug-classes #34).
+        // "holed": an identity window CPU = DMA [0xD000_0000, 0xD000_1000) then nothing: a resource
+        // inside it maps at phys, one crossing its end (0xD000_0F00 + 0x200) is refused.
+        Platform p = Platform.builder().mmio(null, 0xD000_0000L, 0x10_0000L, 0)
+                .device(DeviceConfig.builder("offset")
+                        .rangeMap(List.of(new DmaRange(0, 0x1_0000_0000L, 0x1_0000_0000L))).build())
+                .device(DeviceConfig.builder("holed").rangeMap(List.of(
+                        new DmaRange(0x10_0000L, 0x10_0000L, 0x1000_0000L),
+                        new DmaRange(0xD000_0000L, 0xD000_0000L, 0x1000L))).build())
+                .build();
+        DmaEngine e = new ReferenceEngine(p);
+        DeviceId offset = DeviceId.of("offset");
+        DeviceId holed = DeviceId.of("holed");
+        assertThat(e.mapResource(offset, 0xD000_0100L, 0x100, Direction.BIDIRECTIONAL, 0))
+                .isEqualTo(DmaEngine.DMA_MAPPING_ERROR);
+        assertThat(p.kernelLog()).last().asString().contains("dma_range_map");
+        assertThat(e.mapResource(holed, 0xD000_0100L, 0x100, Direction.BIDIRECTIONAL, 0)).isEqualTo(0xD000_0100L);
+        assertThat(e.mapResource(holed, 0xD000_0F00L, 0x200, Direction.BIDIRECTIONAL, 0))
+                .isEqualTo(DmaEngine.DMA_MAPPING_ERROR);
+        e.unmapResource(holed, 0xD000_0100L, 0x100, Direction.BIDIRECTIONAL, 0);
+        assertThat(e.usage().swiotlbSlots()).isZero();
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.dmacheck.spec.platform.DeviceConfig;
 import org.dmacheck.spec.platform.DeviceId;
 import org.dmacheck.spec.platform.Direction;
 import org.dmacheck.spec.platform.DmaAccess;
+import org.dmacheck.spec.platform.DmaRange;
 import org.dmacheck.spec.platform.Placement;
 import org.dmacheck.spec.platform.Platform;
 import org.dmacheck.spec.platform.Unsigned;
@@ -34,6 +35,10 @@ class DirectSgP2pTest {
     }
 
     private static Platform platform(boolean allowListed, long farLimit, boolean nearForceBounce) {
+        return platform(allowListed, DeviceConfig.builder(FAR.name()).busDmaLimit(farLimit), nearForceBounce);
+    }
+
+    private static Platform platform(boolean allowListed, DeviceConfig.Builder far, boolean nearForceBounce) {
         return Platform.builder()
                 .hostBridge(HB, allowListed)
                 .rootPort("0000:00:01.0", HB, false).endpoint(FAR.name(), "0000:00:01.0")
@@ -45,7 +50,7 @@ class DirectSgP2pTest {
                 .endpoint(NEAR.name(), "0000:03:01.0")
                 .p2pBar(PROVIDER, BAR, 0x10_0000L, BUS - BAR)
                 .device(DeviceConfig.builder(NEAR.name()).forceBounce(nearForceBounce).build())
-                .device(DeviceConfig.builder(FAR.name()).busDmaLimit(farLimit).build())
+                .device(far.build())
                 .build();
     }
 
@@ -100,6 +105,21 @@ class DirectSgP2pTest {
         assertThat(p.cpuRead(BAR + 0x2000, 1)).containsExactly(5);
         e.unmapSg(FAR, sgl, 1, Direction.FROM_DEVICE, 0);
         assertThat(p.kernelLog()).isEmpty();
+    }
+
+    @Test
+    void aHostBridgeEntryTheRangeMapCannotReachAtItsCpuAddressFailsTheListWithEio() {
+        // FAR sees CPU [0, 0x40_0000_0000) at DMA + 0x100_0000_0000 and nothing else: the BAR's CPU
+        // address 0x40_0000_2000, emitted untranslated (MMIO), is in no window. Linux maps it anyway;
+        // the reference engine refuses the entry like a dma_capable failure, and the list with -EIO.
+        Platform p = platform(true, DeviceConfig.builder(FAR.name())
+                .rangeMap(java.util.List.of(new DmaRange(0, 0x100_0000_0000L, BAR))), false);
+        DmaEngine e = new ReferenceEngine(p);
+        long ram = p.buffers().allocate(4096);
+        Scatterlist sgl = Scatterlist.of(ram, 4096, BAR + 0x2000, 0x800);
+        assertThat(e.mapSg(FAR, sgl, 2, Direction.FROM_DEVICE, 0)).isEqualTo(-Errno.EIO);
+        assertThat(e.usage()).isEqualTo(NOTHING);
+        assertThat(sgl.get(0).dmaAddress()).isEqualTo(DmaEngine.DMA_MAPPING_ERROR);
     }
 
     @Test

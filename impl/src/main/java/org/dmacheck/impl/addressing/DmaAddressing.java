@@ -54,6 +54,29 @@ public final class DmaAddressing {
         return DmaEngine.DMA_MAPPING_ERROR;
     }
 
+    /**
+     * Whether the device, emitting {@code [dma, dma+size)}, reaches exactly CPU {@code [dma, dma+size)}
+     * through its {@code dma_range_map}: an empty map, or one window holding every byte with
+     * {@code dma_start == cpu_start}. MMIO is mapped at its physical address without translation
+     * ({@code dma_direct_map_phys}, DMA_ATTR_MMIO); Linux does not check this (bug-classes class 6,
+     * #34), the reference engine refuses what the device could not reach.
+     */
+    public static boolean reachesIdentity(DeviceConfig dev, long dma, long size) {
+        if (!Unsigned.fits(dma, size)) {
+            return false;
+        }
+        if (dev.rangeMap().isEmpty()) {
+            return true;
+        }
+        long last = dma + size - 1;
+        for (DmaRange w : dev.rangeMap()) {
+            if (w.containsDma(dma)) {
+                return w.containsDma(last) && w.toCpu(dma) == dma;
+            }
+        }
+        return false;
+    }
+
     /** {@code dma_to_phys}: the CPU address of {@code dma}, or {@link #NO_PHYS} outside every window. */
     public static long dmaToPhys(DeviceConfig dev, long dma) {
         if (dev.rangeMap().isEmpty()) {

@@ -20,7 +20,8 @@ import org.dmacheck.spec.platform.Unsigned;
  * dma-direct ({@code kernel/dma/direct.c}, §3) as of v6.18 with the v7.0 ordering of
  * {@code dma_direct_map_phys}: forced bounce first (MMIO then fails), MMIO at its physical address
  * without translation or bounce, RAM through {@code dma_range_map} and bounced through swiotlb when
- * the device cannot reach it. Non-coherent devices get {@code arch_sync_dma_for_device/for_cpu}
+ * the device cannot reach it. MMIO the device's {@code dma_range_map} does not map onto itself is
+ * refused (Linux hands out the unreachable address). Non-coherent devices get {@code arch_sync_dma_for_device/for_cpu}
  * unless SKIP_CPU_SYNC or MMIO.
  *
  * <p>Not modelled: the kmalloc bounce rule ({@code CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC}; buffers are
@@ -63,6 +64,13 @@ public final class DmaDirect {
             // MMIO: DMA address = phys, no dma_range_map translation, never bounced, no cache maintenance
             if (!DmaAddressing.dmaCapable(cfg, phys, size)) {
                 return overflow(dev, cfg, phys, size);
+            }
+            // deliberate difference: Linux hands out phys even when the device's dma_range_map sends
+            // that address elsewhere or nowhere (bug-classes #34); refused like a dma_capable failure
+            if (!DmaAddressing.reachesIdentity(cfg, phys, size)) {
+                hw.warn(dev + ": DMA addr " + Unsigned.hex(phys) + "+" + Long.toUnsignedString(size)
+                        + " of MMIO is not reachable through the device's dma_range_map");
+                return DmaEngine.DMA_MAPPING_ERROR;
             }
             return record(dev, new Mapping(phys, size, phys, true, false));
         }

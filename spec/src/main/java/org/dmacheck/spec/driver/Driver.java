@@ -299,18 +299,11 @@ public final class Driver {
     }
 
     private void unmapSg(Op.UnmapSg u, Outcome o) {
-        if (!(bindings.get(u.handle()) instanceof Binding.Sg b)) {
-            o.result = notLive(u.handle(), "scatterlist");
+        Binding.Sg b = usableSg(u.handle(), u.nents(), true, o);
+        if (b == null) {
             return;
         }
-        if (u.nents() < 1 || u.nents() > b.sgl().size()) {
-            o.result = new OpResult.Skipped("nents " + u.nents() + " outside the list's 1.." + b.sgl().size());
-            return;
-        }
-        List<String> wrong = new ArrayList<>();
-        if (u.nents() != b.nents()) {
-            wrong.add("nents " + u.nents() + " (mapped " + b.nents() + ")");
-        }
+        List<String> wrong = wrongNents(b, u.nents());
         if (u.dir() != b.dir()) {
             wrong.add("direction " + u.dir() + " (mapped " + b.dir() + ")");
         }
@@ -322,18 +315,11 @@ public final class Driver {
     }
 
     private void syncSg(Op.SyncSg s, Outcome o) {
-        if (!(bindings.get(s.handle()) instanceof Binding.Sg b) || b.misused()) {
-            o.result = notLive(s.handle(), "scatterlist");
+        Binding.Sg b = usableSg(s.handle(), s.nents(), false, o);
+        if (b == null) {
             return;
         }
-        if (s.nents() < 1 || s.nents() > b.sgl().size()) {
-            o.result = new OpResult.Skipped("nents " + s.nents() + " outside the list's 1.." + b.sgl().size());
-            return;
-        }
-        List<String> wrong = new ArrayList<>();
-        if (s.nents() != b.nents()) {
-            wrong.add("nents " + s.nents() + " (mapped " + b.nents() + ")");
-        }
+        List<String> wrong = wrongNents(b, s.nents());
         wrongSyncDirection(b.dir(), s.dir(), wrong);
         o.result = call(() -> {
             if (s.forDevice()) {
@@ -344,6 +330,30 @@ public final class Driver {
             return new OpResult.Done();
         });
         flagMisuse(b, wrong, "sync_sg of " + b.handle(), o);
+    }
+
+    /**
+     * The live list {@code handle} if a call with {@code nents} can run on it (1..list size; a
+     * misused list only takes its release); otherwise sets a skip and returns null.
+     */
+    private Binding.Sg usableSg(String handle, int nents, boolean release, Outcome o) {
+        if (!(bindings.get(handle) instanceof Binding.Sg b) || (b.misused() && !release)) {
+            o.result = notLive(handle, "scatterlist");
+            return null;
+        }
+        if (nents < 1 || nents > b.sgl().size()) {
+            o.result = new OpResult.Skipped("nents " + nents + " outside the list's 1.." + b.sgl().size());
+            return null;
+        }
+        return b;
+    }
+
+    private static List<String> wrongNents(Binding.Sg b, int nents) {
+        List<String> wrong = new ArrayList<>();
+        if (nents != b.nents()) {
+            wrong.add("nents " + nents + " (mapped " + b.nents() + ")");
+        }
+        return wrong;
     }
 
     // ---- two-step API -----------------------------------------------------------------------------

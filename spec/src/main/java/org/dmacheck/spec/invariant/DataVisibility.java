@@ -158,17 +158,7 @@ public final class DataVisibility implements Invariant {
                 pieces.add(fresh);
             }
         }
-        if (ctx.op() instanceof Op.SyncSingle s && s.forDevice() && s.dir().deviceMayRead()) {
-            ctx.ledger().mapping(s.handle()).ifPresent(m -> {
-                touched.add(m);
-                pieces.add(m.piecesAt(0, s.offset(), s.size()));
-            });
-        } else if (ctx.op() instanceof Op.SyncSg s && s.forDevice() && s.dir().deviceMayRead()) {
-            ctx.ledger().mapping(s.handle()).ifPresent(m -> {
-                touched.add(m);
-                pieces.add(m.pieces());
-            });
-        }
+        synced(ctx, true, touched, pieces);
         for (int i = 0; i < touched.size(); i++) {
             Mapping m = touched.get(i);
             DataModel.Track track = ctx.ledger().data().track(m.handle());
@@ -215,17 +205,7 @@ public final class DataVisibility implements Invariant {
                 pieces.add(gone);
             }
         }
-        if (ctx.op() instanceof Op.SyncSingle s && !s.forDevice()) {
-            ctx.ledger().mapping(s.handle()).ifPresent(m -> {
-                touched.add(m);
-                pieces.add(m.piecesAt(0, s.offset(), s.size()));
-            });
-        } else if (ctx.op() instanceof Op.SyncSg s && !s.forDevice()) {
-            ctx.ledger().mapping(s.handle()).ifPresent(m -> {
-                touched.add(m);
-                pieces.add(m.pieces());
-            });
-        }
+        synced(ctx, false, touched, pieces);
         for (int i = 0; i < touched.size(); i++) {
             Mapping m = touched.get(i);
             long g = Translation.granuleOf(ctx.platform(), m);
@@ -243,6 +223,25 @@ public final class DataVisibility implements Invariant {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The pieces a sync of this step covered, when it went {@code forDevice} (and could copy in) or
+     * for the CPU (and could copy out).
+     */
+    private static void synced(StepContext ctx, boolean forDevice, List<Mapping> touched, List<List<Piece>> pieces) {
+        Op op = ctx.op();
+        if (op instanceof Op.SyncSingle s && s.forDevice() == forDevice && (!forDevice || s.dir().deviceMayRead())) {
+            ctx.ledger().mapping(s.handle()).ifPresent(m -> {
+                touched.add(m);
+                pieces.add(m.piecesAt(0, s.offset(), s.size()));
+            });
+        } else if (op instanceof Op.SyncSg s && s.forDevice() == forDevice && (!forDevice || s.dir().deviceMayRead())) {
+            ctx.ledger().mapping(s.handle()).ifPresent(m -> {
+                touched.add(m);
+                pieces.add(m.pieces());
+            });
+        }
     }
 
     /** Whether the device may use the piece: always, except a two-step link before its sync. */
