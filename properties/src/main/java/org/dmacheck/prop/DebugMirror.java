@@ -29,14 +29,18 @@ import org.dmacheck.spec.platform.Unsigned;
  * sync outside S1/S2, sync direction S3 ...) — or BUG() on a DMA_NONE direction, as the kernel's
  * wrappers do. A misuse the mirror does not report is a failure of kind {@link #MISSED}.
  *
- * <p>Where debug.c itself is blind, nothing is required: since v6.18 {@code dma_map_page} and
- * {@code dma_map_phys} book the same {@code phy} entry, so unmapping one with the other's function
- * shows nothing; and {@code check_sync()} compares only sizes, so a sync that starts inside the
- * mapping and runs past its end (no larger than the mapping) passes.
+ * <p>Where debug.c itself is blind, nothing is required: since v6.18 every single map books the
+ * same {@code phy} entry, so an unmap with another function shows only where the attributes differ
+ * ({@code dma_map_resource} = {@code dma_map_phys} with {@code DMA_ATTR_MMIO}); and
+ * {@code dma_unmap_page_attrs()} with {@code DMA_ATTR_MMIO} returns before the hook.
  */
 final class DebugMirror {
     /** The failure kind of a misuse step dma-debug did not report. */
     static final String MISSED = "dma-debug-missed";
+
+    /** Any finding of check_unmap() on a found or missing entry. */
+    private static final Set<Check> ANY_UNMAP_CHECK = Set.copyOf(EnumSet.of(Check.U2, Check.U3, Check.U4, Check.U6,
+            Check.U7, Check.U9));
 
     private final ExecutedFeed feed;
     private final List<String> log = new ArrayList<>();
@@ -56,7 +60,7 @@ final class DebugMirror {
      * failure when {@code e} is a misuse dma-debug should have reported and did not.
      */
     Optional<Finding> accept(Executed e, Collection<Binding> before) {
-        List<ContractViolation> reported = feed.accept(asCalled(e));
+        List<ContractViolation> reported = reachesDebug(e.op()) ? feed.accept(asCalled(e, before)) : List.of();
         reported.forEach(v -> log.add(v.render()));
         if (!e.isMisuse() || (e.result() instanceof OpResult.Threw t && t.bugStyle())) {
             return Optional.empty(); // a correct call, or a BUG() on DMA_NONE: reported by the crash
@@ -73,21 +77,40 @@ final class DebugMirror {
     }
 
     /**
-     * The step as the kernel's wrappers make it: {@code dma_map_resource()} and
+     * The step as the kernel's wrappers make it. {@code dma_map_resource()} and
      * {@code dma_unmap_resource()} add {@code DMA_ATTR_MMIO} before the dma-debug hook (v6.18+), so
-     * a resource mapping unmapped as a page (or the reverse) differs in the attributes (U9).
+     * a resource mapping unmapped as a page (or the reverse) differs in the attributes (U9). And an
+     * unmap carries an address, not a handle: one at an address inside a mapping finds no entry in
+     * debug.c, which then keeps the mapping's own entry — so it is fed as the unmap of an unknown
+     * address, and the mapping's later correct unmap still reaches dma-debug.
      */
-    private static Executed asCalled(Executed e) {
+    private static Executed asCalled(Executed e, Collection<Binding> before) {
         Op op = e.op();
         Op called = op;
-        if (op instanceof Op.MapSingle m && m.kind() == Op.MapKind.RESOURCE) {
-            called = new Op.MapSingle(m.handle(), m.dev(), m.kind(), m.phys(), m.size(), m.dir(), m.attrs() | DmaAttrs.MMIO);
-        } else if (op instanceof Op.UnmapSingle u && u.kind() == Op.MapKind.RESOURCE) {
-            called = new Op.UnmapSingle(u.handle(), u.kind(), u.addrDelta(), u.size(), u.dir(), u.attrs() | DmaAttrs.MMIO);
-        } else if (op instanceof Op.UnmapUnknown u && u.kind() == Op.MapKind.RESOURCE) {
-            called = new Op.UnmapUnknown(u.dev(), u.kind(), u.dmaAddr(), u.size(), u.dir(), u.attrs() | DmaAttrs.MMIO);
+        if (op instanceof Op.UnmapSingle u && u.addrDelta() != 0) {
+            Optional<Binding> b = find(before, u.handle());
+            if (b.isPresent() && b.get() instanceof Binding.Single m) {
+                called = new Op.UnmapUnknown(m.dev(), u.kind(), m.dmaAddr() + u.addrDelta(), u.size(), u.dir(), u.attrs());
+            }
+        }
+        if (called instanceof Op.MapSingle m) {
+            called = new Op.MapSingle(m.handle(), m.dev(), m.kind(), m.phys(), m.size(), m.dir(), called(m.kind(), m.attrs()));
+        } else if (called instanceof Op.UnmapSingle u) {
+            called = new Op.UnmapSingle(u.handle(), u.kind(), u.addrDelta(), u.size(), u.dir(), called(u.kind(), u.attrs()));
+        } else if (called instanceof Op.UnmapUnknown u) {
+            called = new Op.UnmapUnknown(u.dev(), u.kind(), u.dmaAddr(), u.size(), u.dir(), called(u.kind(), u.attrs()));
         }
         return called == op ? e : new Executed(e.step(), called, e.result(), e.misuse(), e.released(), e.misused());
+    }
+
+    /** The attributes the dma-debug hook sees: {@code dma_map/unmap_resource()} add {@code DMA_ATTR_MMIO}. */
+    private static long called(Op.MapKind kind, long attrs) {
+        return kind == Op.MapKind.RESOURCE ? attrs | DmaAttrs.MMIO : attrs;
+    }
+
+    /** {@code dma_unmap_page_attrs()} returns before any hook when given {@code DMA_ATTR_MMIO}. */
+    private static boolean reachesDebug(Op op) {
+        return !(op instanceof Op.UnmapSingle u && u.kind() == Op.MapKind.PAGE && (u.attrs() & DmaAttrs.MMIO) != 0);
     }
 
     /**
@@ -96,28 +119,37 @@ final class DebugMirror {
      */
     static List<Set<Check>> expected(Op op, Collection<Binding> before) {
         List<Set<Check>> out = new ArrayList<>();
+        if (!reachesDebug(op)) {
+            return out;
+        }
         if (op instanceof Op.UnmapSingle u) {
             find(before, u.handle()).filter(Binding.Single.class::isInstance).map(Binding.Single.class::cast)
-                    .ifPresent(b -> unmapOf(b, u.kind(), u.addrDelta(), u.size(), u.dir(), out));
+                        .ifPresent(b -> {
+                        if (u.addrDelta() == 0 && sharesAddress(b, before)) {
+                            out.add(ANY_UNMAP_CHECK); // several entries there: a best fit, or none
+                        } else {
+                            unmapOf(b, u.kind(), u.addrDelta(), u.size(), u.dir(), u.attrs(), out);
+                        }
+                    });
         } else if (op instanceof Op.UnmapUnknown u) {
             List<Binding> starting = before.stream().filter(b -> b.dev().equals(u.dev())
                     && b.targets().stream().anyMatch(t -> t.dmaAddr() == u.dmaAddr())).toList();
             if (starting.isEmpty()) {
                 out.add(EnumSet.of(u.dmaAddr() == DmaDebug.DMA_MAPPING_ERROR ? Check.U1 : Check.U2));
             } else if (starting.size() == 1 && starting.get(0) instanceof Binding.Single b && !b.misused()) {
-                unmapOf(b, u.kind(), 0, u.size(), u.dir(), out);
+                unmapOf(b, u.kind(), 0, u.size(), u.dir(), u.attrs(), out);
             } else {
-                // several candidates (debug.c picks a best fit), or one already misused
-                out.add(EnumSet.of(Check.U2, Check.U3, Check.U4, Check.U6, Check.U7, Check.U9));
+                out.add(ANY_UNMAP_CHECK); // several candidates (debug.c picks a best fit), or one already misused
             }
         } else if (op instanceof Op.SyncSingle s) {
             find(before, s.handle()).filter(Binding.Single.class::isInstance).map(Binding.Single.class::cast)
                     .ifPresent(b -> {
-                        if (!Unsigned.lt(s.offset(), b.size())) {
-                            out.add(EnumSet.of(Check.S1)); // no entry contains the start
-                        } else if (Unsigned.lt(b.size(), s.size())) {
-                            out.add(EnumSet.of(Check.S2));
-                        } // else inside at the start and no larger: check_sync() does not see it
+                        boolean inside = s.size() != 0 && Unsigned.fits(s.offset(), s.size())
+                                && !Unsigned.lt(b.size(), s.offset() + s.size());
+                        if (!inside && !heldByAnother(b, b.dmaAddr() + s.offset(), s.size(), before)) {
+                            // containing_match(): no entry holds the whole range (S2 only when its end wraps)
+                            out.add(EnumSet.of(Check.S1, Check.S2));
+                        }
                         syncDirection(b.dir(), s.dir(), out);
                     });
         } else if (op instanceof Op.UnmapSg u) {
@@ -140,9 +172,25 @@ final class DebugMirror {
         return out;
     }
 
+    /** Another live mapping of the device has a segment starting where {@code b} does. */
+    private static boolean sharesAddress(Binding.Single b, Collection<Binding> before) {
+        return before.stream().anyMatch(o -> o != b && o.dev().equals(b.dev())
+                && o.targets().stream().anyMatch(t -> t.dmaAddr() == b.dmaAddr()));
+    }
+
+    /**
+     * Another live mapping of the device holds all of {@code [addr, addr + size)}: debug.c's
+     * containing_match() accepts the sync as that mapping's, however wrong it is for {@code b}.
+     */
+    private static boolean heldByAnother(Binding.Single b, long addr, long size, Collection<Binding> before) {
+        return Unsigned.fits(addr, size) && before.stream().anyMatch(o -> o != b && o.dev().equals(b.dev())
+                && o.targets().stream().anyMatch(t -> !Unsigned.lt(addr, t.dmaAddr())
+                        && !Unsigned.lt(t.dmaAddr() + t.length(), addr + size)));
+    }
+
     /** check_unmap() of a single mapping: the address first (U2 hides the rest), then size, kind, direction. */
-    private static void unmapOf(Binding.Single b, Op.MapKind kind, long addrDelta, long size,
-                                Direction dir, List<Set<Check>> out) {
+    private static void unmapOf(Binding.Single b, Op.MapKind kind, long addrDelta, long size, Direction dir,
+                                long attrs, List<Set<Check>> out) {
         if (addrDelta != 0) {
             out.add(EnumSet.of(Check.U2));
             return;
@@ -150,8 +198,11 @@ final class DebugMirror {
         if (size != b.size()) {
             out.add(EnumSet.of(Check.U3));
         }
-        if (kind != b.kind() && (kind == Op.MapKind.RESOURCE || b.kind() == Op.MapKind.RESOURCE)) {
-            out.add(EnumSet.of(Check.U4, Check.U9)); // page vs phys: the same phy entry since v6.18
+        // every single map books a "phy" entry since v6.18: a wrong unmap function shows only as
+        // different attributes (map_resource vs map_phys without DMA_ATTR_MMIO), never as U4
+        long valid = DmaDebug.UNMAP_VALID_ATTRS;
+        if ((called(kind, attrs) & valid) != (called(b.kind(), b.attrs()) & valid)) {
+            out.add(EnumSet.of(Check.U9));
         }
         if (dir != b.dir()) {
             out.add(EnumSet.of(Check.U7));
