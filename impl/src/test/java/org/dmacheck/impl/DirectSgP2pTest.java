@@ -39,6 +39,10 @@ class DirectSgP2pTest {
     }
 
     private static Platform platform(boolean allowListed, DeviceConfig.Builder far, boolean nearForceBounce) {
+        return platform(allowListed, far, DeviceConfig.builder(NEAR.name()).forceBounce(nearForceBounce));
+    }
+
+    private static Platform platform(boolean allowListed, DeviceConfig.Builder far, DeviceConfig.Builder near) {
         return Platform.builder()
                 .hostBridge(HB, allowListed)
                 .rootPort("0000:00:01.0", HB, false).endpoint(FAR.name(), "0000:00:01.0")
@@ -49,7 +53,7 @@ class DirectSgP2pTest {
                 .endpoint(PROVIDER, "0000:03:00.0")
                 .endpoint(NEAR.name(), "0000:03:01.0")
                 .p2pBar(PROVIDER, BAR, 0x10_0000L, BUS - BAR)
-                .device(DeviceConfig.builder(NEAR.name()).forceBounce(nearForceBounce).build())
+                .device(near.build())
                 .device(far.build())
                 .build();
     }
@@ -105,6 +109,29 @@ class DirectSgP2pTest {
         assertThat(p.cpuRead(BAR + 0x2000, 1)).containsExactly(5);
         e.unmapSg(FAR, sgl, 1, Direction.FROM_DEVICE, 0);
         assertThat(p.kernelLog()).isEmpty();
+    }
+
+    @Test
+    void aBusAddressBeyondTheClientsBusLimitFailsTheListWithEremoteio() {
+        // NEAR reaches the BAR over the switch (BUS_ADDR) at bus 0x8000_0000 + 0x1000, but its bus
+        // limit is 0x7FFF_FFFF: it cannot emit that address. Linux hands the entry out unchecked; the
+        // reference engine fails the list (unmapping the RAM entry it already mapped) with -EREMOTEIO.
+        Platform p = platform(false, DeviceConfig.builder(FAR.name()),
+                DeviceConfig.builder(NEAR.name()).busDmaLimit(0x7FFF_FFFFL));
+        DmaEngine e = new ReferenceEngine(p);
+        long ram = p.buffers().allocate(4096, 0, Placement.below4G());
+        Scatterlist sgl = Scatterlist.of(ram, 4096, BAR + 0x1000, 4096);
+        assertThat(e.mapSg(NEAR, sgl, 2, Direction.BIDIRECTIONAL, 0)).isEqualTo(-Errno.EREMOTEIO);
+        assertThat(e.usage()).isEqualTo(NOTHING);
+        assertThat(sgl.get(0).dmaAddress()).isEqualTo(DmaEngine.DMA_MAPPING_ERROR);
+        assertThat(sgl.get(1).isBusAddress()).isFalse();
+        // an entry whose last bus address is exactly the limit is reachable: bus [0x8000_0000, 0x8000_0FFF]
+        Platform q = platform(false, DeviceConfig.builder(FAR.name()),
+                DeviceConfig.builder(NEAR.name()).busDmaLimit(0x8000_0FFFL));
+        DmaEngine f = new ReferenceEngine(q);
+        Scatterlist edge = Scatterlist.of(BAR, 4096);
+        assertThat(f.mapSg(NEAR, edge, 1, Direction.BIDIRECTIONAL, 0)).isEqualTo(1);
+        assertThat(edge.get(0).dmaAddress()).isEqualTo(BUS);
     }
 
     @Test

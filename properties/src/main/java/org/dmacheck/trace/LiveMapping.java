@@ -2,33 +2,23 @@ package org.dmacheck.trace;
 
 import java.util.List;
 import java.util.OptionalLong;
+import org.dmacheck.spec.contract.EntryType;
 import org.dmacheck.spec.platform.Direction;
 
 /**
- * A mapping, allocation or sg list the trace shows as live, as dma-debug's {@code dma_debug_entry}
- * keeps it: where it was made, its device, address, size, direction and how it was made.
+ * A mapping or sg list the trace shows as live, with what only the trace checker needs: where it
+ * was made, its IOMMU range and bounce slot for correlation, how to recognise its scatterlist
+ * again, whether events went missing while it was live. dma-debug's own books (and every check on
+ * them) live in {@link org.dmacheck.spec.contract.DmaDebug}.
  */
 final class LiveMapping {
-    /** dma-debug's entry types, by the names its messages print. */
-    enum Type {
-        SINGLE("single"), RESOURCE("resource"), SG("scatter-gather"), COHERENT("coherent"), PAGES("pages"),
-        SGT("noncontiguous"), IOVA("iova");
-
-        final String printed;
-
-        Type(String printed) {
-            this.printed = printed;
-        }
-    }
-
     final int line;
     final long seq;
     final String dev;
-    final Type type;
+    final EntryType type;
     final long dma;
     final long size;
     final Direction dir;
-    final long attrs;
     final OptionalLong phys;
     /** For sg: the CPU entries' phys and the list pointer; the returned DMA segments. */
     List<Long> sgPhys = List.of();
@@ -36,8 +26,6 @@ final class LiveMapping {
     int nents;
     List<Long> dmaAddrs = List.of();
     List<Long> sizes = List.of();
-    /** For allocations: the hashed CPU address. */
-    String virt;
     boolean bounced;
     /** The IOMMU range {@code [iommuIova, iommuIova + iommuSize)} programmed for it, when correlated. */
     boolean viaIommu;
@@ -46,8 +34,7 @@ final class LiveMapping {
     /** Events went missing while it was live: its release may be among them. */
     boolean crossedGap;
 
-    LiveMapping(int line, long seq, String dev, Type type, long dma, long size, Direction dir, long attrs,
-                OptionalLong phys) {
+    LiveMapping(int line, long seq, String dev, EntryType type, long dma, long size, Direction dir, OptionalLong phys) {
         this.line = line;
         this.seq = seq;
         this.dev = dev;
@@ -55,7 +42,6 @@ final class LiveMapping {
         this.dma = dma;
         this.size = size;
         this.dir = dir;
-        this.attrs = attrs;
         this.phys = phys;
     }
 
@@ -65,6 +51,22 @@ final class LiveMapping {
 
     String describe() {
         return "[device address=0x" + Long.toHexString(dma) + "] [size=" + size + " bytes] [mapped as "
-                + type.printed + "] [mapped with " + dir.traceName() + "] [line " + line + "]";
+                + type.printed() + "] [mapped with " + dir.traceName() + "] [line " + line + "]";
+    }
+
+    /** The same scatterlist: the same list pointer (kprobes) or the same phys list (tracepoints). */
+    boolean sameList(OptionalLong otherSgl, List<Long> otherPhys) {
+        if (otherSgl.isPresent() && sgl.isPresent()) {
+            return otherSgl.getAsLong() == sgl.getAsLong();
+        }
+        return !otherPhys.isEmpty() && otherPhys.equals(sgPhys);
+    }
+
+    /** A list that starts like this one: an unmap or sync passing another entry count. */
+    boolean sameHead(OptionalLong otherSgl, List<Long> otherPhys) {
+        if (otherSgl.isPresent() && sgl.isPresent()) {
+            return otherSgl.getAsLong() == sgl.getAsLong();
+        }
+        return !otherPhys.isEmpty() && !sgPhys.isEmpty() && otherPhys.get(0).equals(sgPhys.get(0));
     }
 }

@@ -6,16 +6,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import org.dmacheck.spec.platform.DmaAttrs;
+import org.dmacheck.spec.contract.Check;
+import org.dmacheck.spec.contract.ContractViolation;
+import org.dmacheck.spec.contract.DebugEntry;
+import org.dmacheck.spec.contract.EntryType;
 import org.dmacheck.spec.platform.Unsigned;
 import org.dmacheck.trace.Finding.Kind;
 import org.dmacheck.trace.KernelEvent.At;
-import org.dmacheck.trace.LiveMapping.Type;
 
 /**
- * Judges a recorded kernel trace (§13 J): pairs maps with unmaps and allocations with frees the
- * way {@code kernel/dma/debug.c} does (exact device and address; size, type and direction must
- * agree), checks syncs against live mappings, correlates IOMMU-path mappings with
+ * Judges a recorded kernel trace (§13 J): feeds every map, unmap, sync, allocation and free to
+ * dma-debug's mirror ({@link DebugFeed}, {@code org.dmacheck.spec.contract}), correlates IOMMU-path
+ * mappings with
  * {@code iommu:map}/{@code iommu:unmap} of the granule-rounded range, finds aliasing among live
  * IOVAs and bounce slots, correlates {@code swiotlb_bounced} with the bounced map, follows the
  * two-step {@code dma_iova_*} state machine, and accounts for what is live at the end.
@@ -31,7 +33,9 @@ public final class TraceChecker {
     private final AddressIndex swiotlbSlots = new AddressIndex(range(false));
     private final Map<Integer, PidState> pids = new HashMap<>();
     private final TwoStep twoStep = new TwoStep(this);
-    private final Allocations allocations = new Allocations(this);
+    private final DebugFeed debug = new DebugFeed(this);
+    /** Live single mappings by the trace line that mapped them (dma-debug's entries remember it). */
+    private final Map<Integer, LiveMapping> singlesByLine = new HashMap<>();
     private final ReuseStats reuse = new ReuseStats();
     private boolean lossyEverywhere;
     private boolean sawIommuEvents;
@@ -113,7 +117,7 @@ public final class TraceChecker {
         for (KernelEvent e : trace.events()) {
             event(e);
         }
-        List<LiveMapping> live = atEnd();
+        Map<String, Integer> live = atEnd();
         return new TraceVerdict(trace, findings, devices, live, reuse, twoStep.liveCount());
     }
 
@@ -178,16 +182,18 @@ public final class TraceChecker {
             sgUnmap(u);
         } else if (e instanceof KernelEvent.SingleSync s) {
             count(s.dev(), s.forDevice() ? "sync_single_for_device" : "sync_single_for_cpu");
-            Syncs.single(this, s);
+            debug.sync(s);
         } else if (e instanceof KernelEvent.SgSync s) {
             count(s.dev(), s.forDevice() ? "sync_sg_for_device" : "sync_sg_for_cpu");
-            Syncs.sg(this, s);
+            debug.sync(s);
         } else if (e instanceof KernelEvent.Alloc a) {
             count(a.dev(), "alloc_" + a.api().name().toLowerCase());
-            allocations.alloc(a);
+            if (!a.failed()) {
+                debug.alloc(a);
+            }
         } else if (e instanceof KernelEvent.Free f) {
             count(f.dev(), "free_" + f.api().name().toLowerCase());
-            allocations.free(f);
+            free(f);
         } else {
             twoStep.event(e);
         }
@@ -213,7 +219,6 @@ public final class TraceChecker {
             d.sgs.forEach(m -> m.crossedGap = true);
             d.recentlyReleased.clear();
         }
-        allocations.crossGap();
         twoStep.crossGap();
         pids.values().forEach(PidState::clear);
     }
@@ -225,14 +230,14 @@ public final class TraceChecker {
             return; // dma-debug does not register failed maps; the driver must check dma_mapping_error
         }
         DeviceState d = device(m.dev());
-        Type type = m.api() == KernelEvent.SingleApi.RESOURCE || DmaAttrs.has(m.attrs(), DmaAttrs.MMIO)
-                && m.api() != KernelEvent.SingleApi.PHYS ? Type.RESOURCE : Type.SINGLE;
-        LiveMapping live = new LiveMapping(m.at().line(), nextSeq(), m.dev(), type, m.dmaAddr(), m.size(), m.dir(),
-                m.attrs(), m.phys());
+        LiveMapping live = new LiveMapping(m.at().line(), nextSeq(), m.dev(), DebugFeed.type(m.api()), m.dmaAddr(),
+                m.size(), m.dir(), m.phys());
+        debug.map(m);
         Correlation.bounce(this, d, m, live, pending.bounces);
         Correlation.iommuMap(this, d, m, live, pending.iommuMaps, sawIommuEvents, granule);
         aliasing(d, live);
         d.singles.add(live);
+        singlesByLine.put(live.line, live);
         d.recentlyReleased.remove(m.dmaAddr());
         reuse.mapped(m.dev(), m.dmaAddr());
     }
@@ -259,32 +264,20 @@ public final class TraceChecker {
     private void singleUnmap(KernelEvent.SingleUnmap u, PidState pending) {
         DeviceState d = device(u.dev());
         int line = u.at().line();
-        Type type = u.api() == KernelEvent.SingleApi.RESOURCE ? Type.RESOURCE : Type.SINGLE;
-        LiveMapping m = Pairing.bestFit(d.singles.at(u.dmaAddr()), u.size(), type, u.dir());
+        DebugEntry released = debug.unmap(u);
+        LiveMapping m = released == null ? null : singlesByLine.get((int) released.mappedAt().value());
         if (m == null) {
-            unknownRelease(d, line, u.dmaAddr(), u.size(), "unmap");
             d.recentlyReleased.put(u.dmaAddr(), line);
             return;
-        }
-        Pairing.compare(this, m, line, u.size(), type, u.dir());
-        if (DmaAttrs.has(m.attrs, DmaAttrs.MMIO) != DmaAttrs.has(u.attrs(), DmaAttrs.MMIO)
-                && u.api() == KernelEvent.SingleApi.PHYS) {
-            finding(Kind.DRIVER, line, "mmio-attr-mismatch", u.dev(), "device driver frees DMA memory with different"
-                    + " attributes [device address=0x" + Long.toHexString(u.dmaAddr()) + "] [mapped with "
-                    + attrs(m.attrs) + "] [unmapped with " + attrs(u.attrs()) + "] (DMA_ATTR_MMIO must match, map at line "
-                    + m.line + ")");
         }
         Correlation.iommuUnmap(this, m, line, pending.iommuUnmaps);
         release(d, m, line);
     }
 
-    static String attrs(long a) {
-        return a == 0 ? "no attrs" : DmaAttrs.describe(a);
-    }
-
     /** Removes a live mapping and remembers that its device completed it. */
     void release(DeviceState d, LiveMapping m, int line) {
         d.singles.remove(m);
+        singlesByLine.remove(m.line);
         d.sgs.remove(m);
         if (m.viaIommu) {
             d.iovas.remove(m);
@@ -297,26 +290,32 @@ public final class TraceChecker {
     }
 
     /**
-     * An unmap or free ({@code what}) that matches nothing live: a double release when this device released
-     * the address since the last gap (dma-debug: "has not allocated"); LOST when the map may be
-     * among missing events; else a release of memory never mapped.
+     * dma-debug found nothing to release ({@code v}, U2) for an unmap or free ({@code what}): a
+     * double release when this device released the address since the last gap; LOST when the map
+     * may be among missing events; else a release of memory never mapped.
      */
-    void unknownRelease(DeviceState d, int line, long addr, long size, String what) {
+    void unknownRelease(DeviceState d, int line, ContractViolation v, String what) {
+        long addr = Long.parseUnsignedLong(v.evidence("device address").substring(2), 16);
         Integer before = d.recentlyReleased.get(addr);
-        String evidence = "[device address=0x" + Long.toHexString(addr) + "] [size=" + size + " bytes]";
         if (before != null && !lossyEverywhere) {
-            finding(Kind.DRIVER, line, "double-" + what, d.name,
-                    "device driver tries to free DMA memory it has not allocated " + evidence
-                            + " (already released at line " + before + ")");
-        } else if (addr == -1L) {
-            finding(Kind.DRIVER, line, "invalid-address", d.name,
-                    "device driver tries to free an invalid DMA memory address");
+            finding(Kind.DRIVER, line, "double-" + what, d.name, v.describe() + " (already released at line "
+                    + before + ")");
         } else if (lossyBefore(line)) {
-            finding(Kind.LOST, line, "unmatched-release", d.name, "release of " + evidence
-                    + " whose map is not in the trace: events are missing before this line");
+            finding(Kind.LOST, line, "unmatched-release", d.name, "release of " + v.evidence().get(0) + " "
+                    + v.evidence().get(1) + " whose map is not in the trace: events are missing before this line");
         } else {
-            finding(Kind.DRIVER, line, "unknown-address", d.name,
-                    "device driver tries to free DMA memory it has not allocated " + evidence);
+            finding(Kind.DRIVER, line, v.check().slug(), d.name, v.describe());
+        }
+    }
+
+    private void free(KernelEvent.Free f) {
+        DeviceState d = device(f.dev());
+        d.freedCoherent = true;
+        if (f.noOp()) {
+            return; // dma_free_attrs(dev, size, NULL, ...): traced, then nothing happens
+        }
+        if (debug.free(f)) {
+            d.recentlyReleased.put(f.dmaAddr(), f.at().line());
         }
     }
 
@@ -326,15 +325,17 @@ public final class TraceChecker {
         DeviceState d = device(m.dev());
         long total = m.sizes().stream().mapToLong(Long::longValue).sum();
         long first = m.dmaAddrs().isEmpty() ? 0 : m.dmaAddrs().get(0);
-        LiveMapping live = new LiveMapping(m.at().line(), nextSeq(), m.dev(), Type.SG, first, total, m.dir(),
-                m.attrs(), m.phys().isEmpty() ? OptionalLong.empty() : OptionalLong.of(m.phys().get(0)));
+        LiveMapping live = new LiveMapping(m.at().line(), nextSeq(), m.dev(), EntryType.SG, first, total, m.dir(),
+                m.phys().isEmpty() ? OptionalLong.empty() : OptionalLong.of(m.phys().get(0)));
         live.sgPhys = m.phys();
         live.sgl = m.sgl();
         live.nents = m.nents();
         live.dmaAddrs = m.dmaAddrs();
         live.sizes = m.sizes();
+        debug.map(m, live);
         for (LiveMapping other : d.sgs) {
-            if (Pairing.sameList(other, m.sgl(), m.phys())) {
+            // dma-api.rst: a list is not mapped again before it is unmapped (debug.c does not check this)
+            if (other.sameList(m.sgl(), m.phys())) {
                 finding(Kind.DRIVER, live.line, "sg-remapped", m.dev(), "device driver maps a scatterlist that is still"
                         + " mapped (map at line " + other.line + ") [nents=" + m.nents() + "]");
             }
@@ -349,8 +350,9 @@ public final class TraceChecker {
     private void sgUnmap(KernelEvent.SgUnmap u) {
         DeviceState d = device(u.dev());
         int line = u.at().line();
-        LiveMapping m = d.sgs.stream().filter(s -> Pairing.sameList(s, u.sgl(), u.phys())).findFirst()
-                .orElseGet(() -> d.sgs.stream().filter(s -> Pairing.sameHead(s, u.sgl(), u.phys())).findFirst()
+        // the kernel's list still holds the DMA fields of its map: find which recorded list this is
+        LiveMapping m = d.sgs.stream().filter(s -> s.sameList(u.sgl(), u.phys())).findFirst()
+                .orElseGet(() -> d.sgs.stream().filter(s -> s.sameHead(u.sgl(), u.phys())).findFirst()
                         .orElse(null));
         if (m == null) {
             long head = u.phys().isEmpty() ? u.sgl().orElse(0) : u.phys().get(0);
@@ -358,22 +360,12 @@ public final class TraceChecker {
                 finding(Kind.LOST, line, "unmatched-release", u.dev(), "dma_unmap_sg of a list whose map is not"
                         + " in the trace [first entry=0x" + Long.toHexString(head) + "] [nents=" + u.nents() + "]");
             } else {
-                finding(Kind.DRIVER, line, "unknown-address", u.dev(), "device driver tries to free DMA memory it"
-                        + " has not allocated [sg list first entry=0x" + Long.toHexString(head) + "] [nents="
-                        + u.nents() + "]");
+                finding(Kind.DRIVER, line, Check.U2.slug(), u.dev(), Check.U2.message() + " [sg list first entry=0x"
+                        + Long.toHexString(head) + "] [nents=" + u.nents() + "]");
             }
             return;
         }
-        if (m.nents != u.nents()) {
-            finding(Kind.DRIVER, line, "sg-count-mismatch", u.dev(), "device driver frees DMA sg list with different"
-                    + " entry count [map count=" + m.nents + "] [unmap count=" + u.nents() + "] (map at line "
-                    + m.line + ")");
-        }
-        if (m.dir != u.dir()) {
-            finding(Kind.DRIVER, line, "direction-mismatch", u.dev(), "device driver frees DMA memory with different"
-                    + " direction [sg list] [mapped with " + m.dir.traceName() + "] [unmapped with "
-                    + u.dir().traceName() + "] (map at line " + m.line + ")");
-        }
+        debug.unmap(u, m);
         release(d, m, line);
     }
 
@@ -383,18 +375,18 @@ public final class TraceChecker {
      * Classifies what is still live: LOST when its release may be among missing events or the
      * request was in flight when the capture stopped (nothing mapped after it completed); a DRIVER
      * leak when the device's driver evidently let go of the device (freed all its coherent memory
-     * at the end, like dma-debug's unbind check); otherwise simply live.
+     * at the end): dma-debug's unbind check then reports it; otherwise simply live.
      */
-    private List<LiveMapping> atEnd() {
-        List<LiveMapping> live = new ArrayList<>();
+    private Map<String, Integer> atEnd() {
+        Map<String, Integer> live = debug.liveAllocationsByType();
         for (DeviceState d : devices.values()) {
             List<LiveMapping> mine = new ArrayList<>(d.singles.all());
             mine.addAll(d.sgs);
             mine.sort((a, b) -> Integer.compare(a.line, b.line));
-            boolean released = d.freedCoherent && !d.activeAfterFree && allocations.liveCount(d.name) == 0;
+            boolean released = d.freedCoherent && !d.activeAfterFree && debug.liveAllocations(d.name) == 0;
             List<LiveMapping> leaked = new ArrayList<>();
             for (LiveMapping m : mine) {
-                live.add(m);
+                live.merge(m.type.printed(), 1, Integer::sum);
                 if (m.crossedGap || lossyEverywhere) {
                     finding(Kind.LOST, m.line, "unmap-not-seen", d.name, "no unmap seen for " + m.describe()
                             + ": events are missing after it");
@@ -406,12 +398,9 @@ public final class TraceChecker {
                 }
             }
             if (!leaked.isEmpty()) {
-                finding(Kind.DRIVER, leaked.get(0).line, "leak", d.name, "device driver has pending DMA allocations"
-                        + " while released from device [count=" + leaked.size() + "] One of leaked entries details: "
-                        + leaked.get(0).describe());
+                debug.unbind(d.name, leaked.get(0).line);
             }
         }
-        live.addAll(allocations.live());
         twoStep.atEnd(lossyEverywhere);
         return live;
     }

@@ -14,16 +14,16 @@ public final class TraceVerdict {
     private final KernelTrace trace;
     private final List<Finding> findings;
     private final Map<String, TraceChecker.DeviceState> devices;
-    private final List<LiveMapping> liveAtEnd;
+    private final Map<String, Integer> liveAtEnd;
     private final ReuseStats reuse;
     private final int liveIovaStates;
 
     TraceVerdict(KernelTrace trace, List<Finding> findings, Map<String, TraceChecker.DeviceState> devices,
-                 List<LiveMapping> liveAtEnd, ReuseStats reuse, int liveIovaStates) {
+                 Map<String, Integer> liveAtEnd, ReuseStats reuse, int liveIovaStates) {
         this.trace = trace;
         this.findings = findings.stream().sorted(java.util.Comparator.comparingInt(Finding::line)).toList();
         this.devices = devices;
-        this.liveAtEnd = List.copyOf(liveAtEnd);
+        this.liveAtEnd = new TreeMap<>(liveAtEnd);
         this.reuse = reuse;
         this.liveIovaStates = liveIovaStates;
     }
@@ -43,7 +43,7 @@ public final class TraceVerdict {
 
     /** Mappings, sg lists and allocations live at the end of the trace. */
     public int liveAtEnd() {
-        return liveAtEnd.size() + liveIovaStates;
+        return liveAtEnd.values().stream().mapToInt(Integer::intValue).sum() + liveIovaStates;
     }
 
     public int distinctDmaAddresses() {
@@ -83,8 +83,7 @@ public final class TraceVerdict {
     }
 
     private String describeLive() {
-        Map<String, Integer> byType = new TreeMap<>();
-        liveAtEnd.forEach(m -> byType.merge(m.type.printed, 1, Integer::sum));
+        Map<String, Integer> byType = new TreeMap<>(liveAtEnd);
         if (liveIovaStates > 0) {
             byType.put("iova", liveIovaStates);
         }

@@ -73,7 +73,7 @@ class TraceCheckTest {
         assertThat(v.findings(Kind.DRIVER)).extracting(Finding::line, Finding::check)
                 .containsExactly(tuple(10, "double-unmap"));
         assertThat(v.findings(Kind.DRIVER).get(0).render()).isEqualTo("line 10: DRIVER double-unmap: DMA-API: 0000:01:00.0:"
-                + " device driver tries to free DMA memory it has not allocated [device address=0xfff00000]"
+                + " device driver tries to free DMA memory it has not allocated [device address=0x00000000fff00000]"
                 + " [size=4096 bytes] (already released at line 9)");
         assertThat(v.clean()).isFalse();
     }
@@ -83,7 +83,8 @@ class TraceCheckTest {
         TraceVerdict v = check("size-mismatch.txt");
         assertThat(v.findings(Kind.DRIVER)).extracting(Finding::check).containsExactly("size-mismatch");
         assertThat(v.findings(Kind.DRIVER).get(0).message()).isEqualTo("device driver frees DMA memory with different"
-                + " size [device address=0xfff00000] [map size=4096 bytes] [unmap size=512 bytes] (map at line 7)");
+                + " size [device address=0x00000000fff00000] [map size=4096 bytes] [unmap size=512 bytes]"
+                + " (mapped at line 7)");
     }
 
     @Test
@@ -91,7 +92,7 @@ class TraceCheckTest {
         TraceVerdict v = check("direction-mismatch.txt");
         assertThat(v.findings(Kind.DRIVER)).extracting(Finding::line, Finding::check)
                 .containsExactly(tuple(8, "direction-mismatch"));
-        assertThat(v.findings(Kind.DRIVER).get(0).message()).contains("[mapped with FROM_DEVICE] [unmapped with TO_DEVICE]");
+        assertThat(v.findings(Kind.DRIVER).get(0).message()).contains("[mapped with DMA_FROM_DEVICE] [unmapped with DMA_TO_DEVICE]");
     }
 
     @Test
@@ -122,8 +123,8 @@ class TraceCheckTest {
         TraceVerdict v = check("missing-unmap.txt");
         assertThat(v.findings(Kind.DRIVER)).extracting(Finding::line, Finding::check).containsExactly(tuple(8, "leak"));
         assertThat(v.findings(Kind.DRIVER).get(0).message()).isEqualTo("device driver has pending DMA allocations while"
-                + " released from device [count=1] One of leaked entries details: [device address=0x2000000]"
-                + " [size=4096 bytes] [mapped as single] [mapped with FROM_DEVICE] [line 8]");
+                + " released from device [count=1] One of leaked entries details: [device address=0x0000000002000000]"
+                + " [size=4096 bytes] [mapped with DMA_FROM_DEVICE] [mapped as phy] (mapped at line 8)");
     }
 
     @Test

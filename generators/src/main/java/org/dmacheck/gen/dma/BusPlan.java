@@ -26,16 +26,40 @@ final class BusPlan {
         positiveBus = new Cursor(Layout.POSITIVE_BUS, Layout.POSITIVE_BUS + HIGH_SPAN);
     }
 
-    /** A P2P BAR of {@code provider}, with the size and bus offset the knobs pick. */
-    MemoryRegion bar(ChoiceStream in, DmaProfile p, String provider) {
+    /**
+     * A P2P BAR of {@code provider}, with the size and bus offset the knobs pick. Unless
+     * {@link PlatformGen#BAR_BEYOND_REACH} says otherwise, a placement whose bus window would end
+     * above {@code reach} (the lowest limit of the PCI clients) is replaced by one that does not
+     * (bus == CPU in the hole, else a negative offset into the hole) when there is one, so that
+     * bus-address P2P stays usable with narrow masks.
+     */
+    MemoryRegion bar(ChoiceStream in, DmaProfile p, String provider, long reach) {
         long size = PlatformGen.BAR_SIZE.draw(in, p);
         PlatformGen.BusOffset sign = PlatformGen.BAR_OFFSET.draw(in, p);
+        boolean high = sign == PlatformGen.BusOffset.ZERO && PlatformGen.BAR_HIGH.draw(in, p);
+        if (!PlatformGen.BAR_BEYOND_REACH.draw(in, p) && !busFits(sign, high, size, reach)) {
+            if (busFits(PlatformGen.BusOffset.ZERO, false, size, reach)) {
+                sign = PlatformGen.BusOffset.ZERO;
+                high = false;
+            } else if (busFits(PlatformGen.BusOffset.NEGATIVE, false, size, reach)) {
+                sign = PlatformGen.BusOffset.NEGATIVE;
+            }
+        }
         return switch (sign) {
-            case ZERO -> MemoryRegion.p2pBar(provider,
-                    PlatformGen.BAR_HIGH.draw(in, p) ? highCpu.take(size) : low(size), size, 0);
+            case ZERO -> MemoryRegion.p2pBar(provider, high ? highCpu.take(size) : low(size), size, 0);
             case NEGATIVE -> translated(provider, highCpu.take(size), negativeBus, size);
             case POSITIVE -> translated(provider, low(size), positiveBus, size);
         };
+    }
+
+    /** Whether the placement would put the BAR's last bus address at or below {@code reach}. */
+    private boolean busFits(PlatformGen.BusOffset sign, boolean high, long size, long reach) {
+        long bus = switch (sign) {
+            case ZERO -> high ? highCpu.peek(size) : lowPeek(size);
+            case NEGATIVE -> negativeBus.peek(size) != -1 ? negativeBus.peek(size) : highCpu.peek(size);
+            case POSITIVE -> positiveBus.peek(size) != -1 ? positiveBus.peek(size) : lowPeek(size);
+        };
+        return bus != -1 && Unsigned.rangeAtOrBelow(bus, size, reach);
     }
 
     /** An MMIO resource (owner null for a non-PCI one) in the hole, bus address = CPU address. */
@@ -56,6 +80,11 @@ final class BusPlan {
         return cpu != -1 ? cpu : highCpu.take(size);
     }
 
+    private long lowPeek(long size) {
+        long cpu = lowCpu.peek(size);
+        return cpu != -1 ? cpu : highCpu.peek(size);
+    }
+
     /** Hands out size-aligned ranges of {@code [next, end)}; -1 when full. */
     private static final class Cursor {
         private long next;
@@ -67,12 +96,17 @@ final class BusPlan {
         }
 
         long take(long size) {
-            long start = Unsigned.alignUp(next, size);
-            if (Unsigned.lt(end - size, start)) {
-                return -1;
+            long start = peek(size);
+            if (start != -1) {
+                next = start + size;
             }
-            next = start + size;
             return start;
+        }
+
+        /** What {@link #take} would hand out, without taking it. */
+        long peek(long size) {
+            long start = Unsigned.alignUp(next, size);
+            return Unsigned.lt(end - size, start) ? -1 : start;
         }
     }
 }

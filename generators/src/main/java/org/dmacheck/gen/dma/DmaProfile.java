@@ -49,7 +49,7 @@ public final class DmaProfile {
             .op(OpKind.MAP_SG, 5).op(OpKind.UNMAP_SG, 3).op(OpKind.SYNC_SG, 1.5)
             .op(OpKind.CPU_WRITE, 0.5).op(OpKind.CPU_READ, 0.5).op(OpKind.DEVICE_WRITE, 1).op(OpKind.DEVICE_READ, 1)
             .op(OpKind.TICK, 0.3)
-            .knob(DeviceGen.IOMMU, 2, 4, 3, 1, 0.1)
+            .knob(DeviceGen.IOMMU, 2, 4, 3, 1)
             .knob(DeviceGen.SEG_BOUNDARY, 3, 1, 3, 2, 2)
             .knob(DeviceGen.MAX_SEG, 3, 1, 3, 1, 1)
             .knob(BufferGen.SG_ENTRY, 2, 4, 1)
@@ -74,7 +74,7 @@ public final class DmaProfile {
             .op(OpKind.IOVA_TRY_ALLOC, 3).op(OpKind.IOVA_LINK, 5).op(OpKind.IOVA_SYNC, 2).op(OpKind.IOVA_UNLINK, 1.5)
             .op(OpKind.IOVA_DESTROY, 2).op(OpKind.IOVA_FREE, 1).op(OpKind.DEVICE_WRITE, 1).op(OpKind.DEVICE_READ, 1)
             .op(OpKind.MAP_PHYS, 0.5).op(OpKind.UNMAP, 0.5).op(OpKind.TICK, 0.3)
-            .knob(DeviceGen.IOMMU, 1, 4, 4, 0.5, 0.1)
+            .knob(DeviceGen.IOMMU, 1, 4, 4, 0.5)
             .build();
 
     /** swiotlb pressure: tiny pools, forced bounces, untrusted devices, large buffers. */
@@ -84,7 +84,7 @@ public final class DmaProfile {
             .op(OpKind.SYNC_SINGLE, 2).op(OpKind.CPU_WRITE, 1).op(OpKind.CPU_READ, 1)
             .op(OpKind.DEVICE_WRITE, 1.5).op(OpKind.DEVICE_READ, 1)
             .knob(PlatformGen.SWIOTLB_SEGMENTS, 1, 4, 3, 3, 2, 1, 0.1)
-            .knob(DeviceGen.IOMMU, 4, 2, 1, 0.5, 0.1)
+            .knob(DeviceGen.IOMMU, 4, 2, 1, 0.5)
             .knob(DeviceGen.FORCE_BOUNCE, 1, 2)
             .knob(DeviceGen.UNTRUSTED, 1, 2)
             .knob(DeviceGen.MASK_BITS, 3, 3, 1, 1, 1, 1)
@@ -99,7 +99,7 @@ public final class DmaProfile {
             .op(OpKind.DEVICE_READ, 2).op(OpKind.DEVICE_WRITE, 1).op(OpKind.TICK, 2)
             .op(OpKind.IOVA_TRY_ALLOC, 0.5).op(OpKind.IOVA_LINK, 0.5).op(OpKind.IOVA_DESTROY, 0.5)
             .op(OpKind.IOVA_SYNC, 0.3)
-            .knob(DeviceGen.IOMMU, 0.2, 1, 6, 0.2, 0.05)
+            .knob(DeviceGen.IOMMU, 0.2, 1, 6, 0.2)
             .build();
 
     /** Non-coherent devices: cache maintenance at map, unmap and sync; ownership hand-over. */

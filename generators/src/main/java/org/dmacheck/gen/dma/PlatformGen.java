@@ -70,6 +70,12 @@ public final class PlatformGen implements Gen<PlatformConfig> {
     public static final Knob<Integer> PLATFORM_DEVICES = Knob.of("platform devices", List.of(0, 1, 2), 4, 1, 0.5);
     public static final Knob<BusOffset> BAR_OFFSET = Knob.of("BAR bus offset", List.of(BusOffset.values()), 2, 1, 1);
     public static final Knob<Boolean> BAR_HIGH = Knob.flag("BAR above RAM", 1, 1);
+    /**
+     * Whether a BAR's bus window may end above the lowest limit of the PCI clients. Mostly not: Linux
+     * does not check a bus address against the client's mask, the reference engine refuses it
+     * ({@code -EREMOTEIO}), so an unreachable window only exercises the refusal.
+     */
+    public static final Knob<Boolean> BAR_BEYOND_REACH = Knob.flag("BAR bus window beyond a client's limit", 4, 1);
     public static final Knob<Long> BAR_SIZE = Knob.of("BAR size", List.of(16 * MIB, MIB), 1, 1);
     public static final Knob<Integer> MMIO_RESOURCES = Knob.of("MMIO resources", List.of(0, 1, 2), 2, 1, 1);
     /** Size of an MMIO resource (a register block or doorbell). */
@@ -107,8 +113,12 @@ public final class PlatformGen implements Gen<PlatformConfig> {
         devices.forEach(b::device);
 
         BusPlan bus = new BusPlan(layout);
+        long reach = Unsigned.MAX;
+        for (DeviceConfig d : devices.subList(0, tree.clients().size())) {
+            reach = Unsigned.min(reach, d.streamingLimit());
+        }
         for (String provider : tree.providers()) {
-            MemoryRegion bar = bus.bar(in, p, provider);
+            MemoryRegion bar = bus.bar(in, p, provider, reach);
             regions.add(bar);
             b.region(bar);
         }

@@ -200,17 +200,22 @@ public final class DmaDirect {
     /**
      * {@code dma_direct_map_sg} (§3.7): every entry on its own, classified for P2P. A bus-address
      * entry gets {@code phys + bus_offset} and {@code SG_DMA_BUS_ADDRESS}; a host-bridge entry is
-     * mapped as MMIO; an unreachable peer fails the list with {@code -EREMOTEIO}, a failed map with
+     * mapped as MMIO; an unreachable peer, or a bus address beyond the device's limit (a deliberate
+     * difference: Linux does not check), fails the list with {@code -EREMOTEIO}, a failed map with
      * {@code -EIO}, after unmapping what the call mapped.
      */
     public int mapSg(DeviceId dev, Scatterlist sgl, int nents, Direction dir, long attrs) {
-        hw.device(dev);
+        DeviceConfig cfg = hw.device(dev);
         for (int i = 0; i < nents; i++) {
             Scatterlist.Entry e = sgl.get(i);
             P2pDma.P2pClass p2p = P2pDma.classify(hw, dev, e.phys());
             long dma;
             switch (p2p.type()) {
                 case BUS_ADDR -> {
+                    if (!p2p.busReachable(cfg, e.phys(), e.length())) {
+                        unwindSg(dev, sgl, i, dir, attrs);
+                        return -Errno.EREMOTEIO;
+                    }
                     e.setDma(p2p.busAddr(e.phys()), e.length());
                     e.setDmaFlags(Scatterlist.SG_DMA_BUS_ADDRESS);
                     continue;

@@ -37,9 +37,15 @@ final class IommuDmaSg {
         return cls;
     }
 
-    private static boolean unsupported(P2pDma.P2pClass[] cls) {
-        for (P2pDma.P2pClass c : cls) {
-            if (c.type() == P2pMapType.NOT_SUPPORTED) {
+    /**
+     * A {@code NOT_SUPPORTED} entry, or (unlike Linux, which does not check) a bus-address entry
+     * beyond the device's {@code min_not_zero(dma_mask, bus_dma_limit)}: P2P memory the device
+     * cannot reach.
+     */
+    private static boolean unsupported(IommuDevice dev, Scatterlist sgl, P2pDma.P2pClass[] cls) {
+        for (int i = 0; i < cls.length; i++) {
+            Scatterlist.Entry s = sgl.get(i);
+            if (cls[i].type() == P2pMapType.NOT_SUPPORTED || !cls[i].busReachable(dev.config(), s.phys(), s.length())) {
                 return true;
             }
         }
@@ -53,11 +59,11 @@ final class IommuDmaSg {
 
     /**
      * {@code iommu_dma_map_sg()}. Classification happens before anything else, so a
-     * {@code NOT_SUPPORTED} entry fails the call ({@code -EREMOTEIO}) with nothing touched.
+     * {@code NOT_SUPPORTED} entry or an unreachable bus address fails the call ({@code -EREMOTEIO}) with nothing touched.
      */
     int mapSg(IommuDevice dev, Scatterlist sgl, int nents, Direction dir, long attrs) {
         P2pDma.P2pClass[] cls = classify(dev, sgl, nents);
-        if (unsupported(cls)) {
+        if (unsupported(dev, sgl, cls)) {
             invalidate(sgl, nents);
             return -Errno.EREMOTEIO;
         }

@@ -27,7 +27,9 @@
  * <li><b>map_sg boundary padding</b> is part of the IOVA but left unmapped (Linux maps it to
  *     whatever physical memory follows the padded entry).</li>
  * <li><b>map_sg bus-address length</b> is the entry's own ({@code sg->length} of the list head in
- *     Linux, §14.2 quirk 2). P2P classification also applies on the per-entry swiotlb path, a failed
+ *     Linux, §14.2 quirk 2). A bus address beyond the device's {@code min_not_zero(dma_mask,
+ *     bus_dma_limit)} fails the list with {@code -EREMOTEIO} (Linux does not check). P2P
+ *     classification also applies on the per-entry swiotlb path, a failed
  *     list is fully invalidated, {@code SG_DMA_SWIOTLB} is cleared at unmap, and P2P memory never
  *     gets CPU cache maintenance.</li>
  * <li><b>Two-step</b>: the link unwind starts at the link's offset (§14.2 quirk 3, fixed in 7.0

@@ -1,5 +1,7 @@
 package org.dmacheck.impl.p2p;
 
+import org.dmacheck.impl.addressing.DmaAddressing;
+import org.dmacheck.spec.platform.DeviceConfig;
 import org.dmacheck.spec.platform.DeviceId;
 import org.dmacheck.spec.platform.Hardware;
 import org.dmacheck.spec.platform.MemoryRegion;
@@ -20,6 +22,17 @@ public final class P2pDma {
         /** {@code pci_p2pdma_bus_addr_map()}: {@code phys + provider->bus_offset}. */
         public long busAddr(long phys) {
             return phys + bar.busOffset();
+        }
+
+        /**
+         * Whether the client can emit the bus addresses of {@code [phys, phys+len)}: they must lie at
+         * or below {@code min_not_zero(dma_mask, bus_dma_limit)} ({@code dma_capable}). Linux does not
+         * check a bus-address entry at all; the reference engine fails the list with
+         * {@code -EREMOTEIO} ("P2P memory the device cannot reach", §2.4) instead of handing out an
+         * address the device cannot put on the bus.
+         */
+        public boolean busReachable(DeviceConfig client, long phys, long len) {
+            return type != P2pMapType.BUS_ADDR || DmaAddressing.dmaCapable(client, busAddr(phys), len);
         }
     }
 

@@ -38,6 +38,10 @@ class IommuDmaSgTest {
      * RAM at [0x10000, 0x40000) for the low addresses of the merge example.
      */
     private static IommuRig p2p(boolean allowListed) {
+        return p2p(allowListed, -1L);
+    }
+
+    private static IommuRig p2p(boolean allowListed, long peerMask) {
         Platform p = Platform.builder()
                 .ram(0x1_0000L, 0x3_0000L)
                 .hostBridge(HB, allowListed)
@@ -50,7 +54,7 @@ class IommuDmaSgTest {
                 .endpoint(PEER.name(), "0000:03:01.0")
                 .p2pBar(PROVIDER, BAR, 0x10_0000L, BUS_OFFSET)
                 .domain(strict4k())
-                .device(DeviceConfig.builder(PEER.name()).iommuDomain(IommuRig.DOMAIN).build())
+                .device(DeviceConfig.builder(PEER.name()).masks(peerMask).iommuDomain(IommuRig.DOMAIN).build())
                 .device(DeviceConfig.builder(FAR.name()).iommuDomain(IommuRig.DOMAIN).build())
                 .build();
         return new IommuRig(p);
@@ -194,6 +198,26 @@ class IommuDmaSgTest {
             assertThat(e.dmaFlags()).isZero();
         }
         r.deviceRead(FAR, held, 0x100);
+    }
+
+    @Test
+    void aBusAddressBeyondTheClientsMaskFailsWithEremoteioAndLeavesNothingBehind() {
+        // PEER reaches the BAR over the switch (BUS_ADDR), but its bus address 0xE000_0000 +
+        // 0x1000_0000_0000 = 0x1000_E000_0000 needs 45 bits and PEER has a 40-bit mask. Linux emits
+        // it unchecked; the reference engine refuses the list before allocating any IOVA.
+        IommuRig r = p2p(false, 0xFF_FFFF_FFFFL);
+        long held = r.engine.mapPhys(PEER, 0x1_0000_8000L, 0x100, Direction.TO_DEVICE, 0);
+        var before = List.of(r.engine.iovaGranules(), r.engine.livePtes(), r.engine.flushQueued());
+        Scatterlist sgl = Scatterlist.of(0x1_0000_0000L, 0x1000, BAR, 0x1000);
+        assertThat(r.engine.mapSg(PEER, sgl, 2, Direction.TO_DEVICE, 0)).isEqualTo(-Errno.EREMOTEIO);
+        assertThat(List.of(r.engine.iovaGranules(), r.engine.livePtes(), r.engine.flushQueued())).isEqualTo(before);
+        for (Scatterlist.Entry e : sgl.entries()) {
+            assertThat(e.dmaAddress()).isEqualTo(ERR);
+            assertThat(e.dmaFlags()).isZero();
+        }
+        r.deviceRead(PEER, held, 0x100);
+        // the same list without the peer entry maps
+        assertThat(r.engine.mapSg(PEER, sgl, 1, Direction.TO_DEVICE, 0)).isEqualTo(1);
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.dmacheck.spec.contract;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.dmacheck.spec.platform.Direction;
 
 /**
  * dma-debug's active-cacheline radix tree: for every booked entry the device may write, the cache
@@ -39,7 +40,7 @@ final class CachelineTracker {
 
     /** Whether the tracker books {@code e}: the device may write it and its physical address is known. */
     static boolean tracks(DebugEntry e) {
-        return e.direction() != org.dmacheck.spec.platform.Direction.TO_DEVICE && e.paddr().isPresent();
+        return e.direction() != Direction.TO_DEVICE && e.paddr().isPresent();
     }
 
     /** {@code active_cacheline_insert()} / {@code active_cacheline_inc_overlap()}; a counter past 7 is not stored. */

@@ -10,7 +10,10 @@ public enum Check {
     M5("sg-segment-too-long", "mapping sg segment longer than device claims to support"),
     /** {@code check_sg_segment()}: a mapped DMA segment crosses the device's segment boundary. */
     M6("sg-segment-boundary", "mapping sg segment across boundary"),
-    /** {@code add_dma_entry()}: the first cache line of a device-writable mapping is already active. */
+    /**
+     * {@code add_dma_entry()}: the first cache line of a device-writable mapping is already active.
+     * debug.c prints no evidence but the stack; dmacheck adds the line and the mapping already on it.
+     */
     M7("cacheline-overlap", "cacheline tracking EEXIST, overlapping mappings aren't supported"),
     /** {@code active_cacheline_inc_overlap()}: the 3-bit overlap counter overflowed (WARN_ONCE). */
     M8("cacheline-overlap-limit", "exceeded 7 overlapping mappings of cacheline"),

@@ -60,7 +60,10 @@ public sealed interface ContractEvent {
         }
     }
 
-    /** {@code debug_dma_unmap_sg}: {@code entries} is the list as the unmap call passes it (its DMA fields from the map). */
+    /**
+     * {@code debug_dma_unmap_sg}: {@code entries} is the list as the unmap call passes it (its DMA
+     * fields still those the map wrote).
+     */
     record UnmapSg(Location at, DeviceId dev, int nents, List<SgEntry> entries, Direction dir, long attrs)
             implements ContractEvent {
         public UnmapSg {

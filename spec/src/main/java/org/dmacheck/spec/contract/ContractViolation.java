@@ -44,19 +44,28 @@ public record ContractViolation(Check check, Location at, DeviceId device, List<
     }
 
     /**
-     * {@code DMA-API: 0000:01:00.0: device driver frees DMA memory with different size
-     * [device address=0x00000000fff00000] [map size=4096 bytes] [unmap size=512 bytes] [line 9]
-     * (mapped at line 7)}. The leak message puts debug.c's {@code One of leaked entries details:}
-     * after its count.
+     * The message and the evidence, as debug.c prints them after the device:
+     * {@code device driver frees DMA memory with different size [device address=0x00000000fff00000]
+     * [map size=4096 bytes] [unmap size=512 bytes]}. The leak message puts debug.c's
+     * {@code One of leaked entries details:} after its count.
      */
-    public String render() {
-        StringBuilder sb = new StringBuilder("DMA-API: ").append(device.name()).append(": ").append(message());
+    public String describe() {
+        StringBuilder sb = new StringBuilder(message());
         for (int i = 0; i < evidence.size(); i++) {
             sb.append(' ').append(evidence.get(i));
             if (i == 0 && check == Check.L1) {
                 sb.append(" One of leaked entries details:");
             }
         }
+        return sb.toString();
+    }
+
+    /**
+     * {@code DMA-API: 0000:01:00.0: } + {@link #describe()} + the location and where the entry was
+     * mapped: {@code ... [unmap size=512 bytes] [step 9] (mapped at step 7)}.
+     */
+    public String render() {
+        StringBuilder sb = new StringBuilder("DMA-API: ").append(device.name()).append(": ").append(describe());
         if (at.unit() != Location.Unit.NONE) {
             sb.append(" [").append(at).append(']');
         }
@@ -66,7 +75,10 @@ public record ContractViolation(Check check, Location at, DeviceId device, List<
         return sb.toString();
     }
 
-    /** The same facts as the shared {@link Violation} the invariants report (kind = check id; the step when {@link #at} is one). */
+    /**
+     * The same facts as the shared {@link Violation} the invariants report: kind = check id, and the
+     * step when {@link #at} is one (0 otherwise).
+     */
     public Violation toViolation() {
         long step = at.unit() == Location.Unit.STEP ? at.value() : 0;
         return new Violation(check.id(), step, device, message(), evidence);

@@ -222,7 +222,8 @@ public final class DmaDebug {
         }
         if (ref.type() != e.type()) {
             out.add(violation(Check.U4, at, dev, mappedAt, address(devAddr), size(ref.size()),
-                    Evidence.phrase("mapped as", e.type().printed()), Evidence.phrase("unmapped as", ref.type().printed())));
+                    Evidence.phrase("mapped as", e.type().printed()),
+                    Evidence.phrase("unmapped as", ref.type().printed())));
         } else if (e.type().isAllocation() && cpuAddr != e.cpuAddr()) {
             out.add(violation(Check.U5, at, dev, mappedAt, address(devAddr), size(ref.size()),
                     Evidence.addr("cpu alloc address", e.cpuAddr()), Evidence.addr("cpu free address", cpuAddr)));
@@ -295,7 +296,8 @@ public final class DmaDebug {
         }
         Location mappedAt = e.mappedAt();
         if (Long.compareUnsigned(ref.size(), e.size()) > 0) {
-            out.add(violation(Check.S2, at, dev, mappedAt, address(e.devAddr()), Evidence.bytes("allocation size", e.size()),
+            out.add(violation(Check.S2, at, dev, mappedAt, address(e.devAddr()),
+                    Evidence.bytes("allocation size", e.size()),
                     Evidence.text("sync offset+size", Long.toUnsignedString(ref.size()))));
         }
         if (e.direction() == Direction.BIDIRECTIONAL) {

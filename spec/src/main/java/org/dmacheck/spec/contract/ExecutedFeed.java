@@ -12,6 +12,7 @@ import org.dmacheck.spec.driver.SgSegment;
 import org.dmacheck.spec.op.Op;
 import org.dmacheck.spec.platform.DeviceId;
 import org.dmacheck.spec.platform.Direction;
+import org.dmacheck.spec.platform.DmaAttrs;
 
 /**
  * Feeds the harness's executed steps ({@link org.dmacheck.spec.driver.Driver}) to {@link DmaDebug}
@@ -56,18 +57,20 @@ public final class ExecutedFeed {
         if (op instanceof Op.MapSingle m && r instanceof OpResult.Mapped mr) {
             EntryType type = EntryType.PHY; // v6.18+: page, single and resource maps all book "phy"
             out.addAll(debug.map(new ContractEvent.MapSingle(at, m.dev(), type, OptionalLong.of(m.phys()), mr.dmaAddr(),
-                    m.size(), m.dir(), m.attrs())));
+                    m.size(), m.dir(), hookAttrs(m.kind(), m.attrs()))));
             debug.mappingErrorChecked(m.dev(), mr.dmaAddr());
             if (!mr.failed()) {
                 singles.put(m.handle(), new Single(m.dev(), mr.dmaAddr(), type));
             }
         } else if (op instanceof Op.UnmapSingle u && singles.containsKey(u.handle())) {
             Single s = singles.remove(u.handle()); // dma-debug drops the entry at any unmap, correct or not
-            out.addAll(debug.unmap(new ContractEvent.UnmapSingle(at, s.dev(), s.type(), s.dmaAddr() + u.addrDelta(),
-                    u.size(), u.dir(), u.attrs())));
-        } else if (op instanceof Op.UnmapUnknown u) {
+            if (reachesHook(u.kind(), u.attrs())) {
+                out.addAll(debug.unmap(new ContractEvent.UnmapSingle(at, s.dev(), s.type(), s.dmaAddr() + u.addrDelta(),
+                        u.size(), u.dir(), hookAttrs(u.kind(), u.attrs()))));
+            }
+        } else if (op instanceof Op.UnmapUnknown u && reachesHook(u.kind(), u.attrs())) {
             out.addAll(debug.unmap(new ContractEvent.UnmapSingle(at, u.dev(), EntryType.PHY, u.dmaAddr(), u.size(),
-                    u.dir(), u.attrs())));
+                    u.dir(), hookAttrs(u.kind(), u.attrs()))));
             e.released().forEach(singles::remove);
         } else if (op instanceof Op.MapSg m && r instanceof OpResult.MappedSg mr && !mr.failed()) {
             List<SgEntry> entries = new ArrayList<>();
@@ -100,5 +103,15 @@ public final class ExecutedFeed {
                     b.size(), Direction.BIDIRECTIONAL, f.attrs())));
         }
         return out;
+    }
+
+    /** {@code dma_map_resource()} / {@code dma_unmap_resource()} call the phys hooks with {@code DMA_ATTR_MMIO} added. */
+    private static long hookAttrs(Op.MapKind kind, long attrs) {
+        return kind == Op.MapKind.RESOURCE ? attrs | DmaAttrs.MMIO : attrs;
+    }
+
+    /** {@code dma_unmap_page_attrs()} returns before the hook when given {@code DMA_ATTR_MMIO}. */
+    private static boolean reachesHook(Op.MapKind kind, long attrs) {
+        return kind != Op.MapKind.PAGE || !DmaAttrs.has(attrs, DmaAttrs.MMIO);
     }
 }

@@ -15,7 +15,9 @@
  *
  * <p>Inputs are independent of the driver and of ftrace. Device limits for the sg checks (max
  * segment size, segment boundary) come from an optional {@link org.dmacheck.spec.platform.DeviceConfig}
- * lookup; without one, M5 and M6 are not judged.
+ * lookup; without one, M5 and M6 are not judged. {@link org.dmacheck.spec.contract.ExecutedFeed}
+ * turns the harness's executed driver steps into events; the trace checker
+ * ({@code org.dmacheck.trace.DebugFeed}) does the same for recorded kernel traces.
  *
  * <p>Not mirrored: M1–M4 (the address-space checks need a kernel virtual memory map), M9 (radix
  * tree allocation failure), the entry pool, the driver filter and the show-only-the-first-error

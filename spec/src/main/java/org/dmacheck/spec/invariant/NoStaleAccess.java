@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.dmacheck.spec.model.LedgerChange;
 import org.dmacheck.spec.model.Mapping;
 import org.dmacheck.spec.model.Piece;
+import org.dmacheck.spec.model.RangeSet;
 import org.dmacheck.spec.op.Op;
 import org.dmacheck.spec.platform.DomainConfig;
 import org.dmacheck.spec.platform.IommuDomainModel;
@@ -45,16 +46,25 @@ public final class NoStaleAccess implements Invariant {
         }
         for (Mapping m : c.released()) {
             // unmaps, frees and dma_iova_destroy follow the domain's mode (§6.4, §7.7)
-            Optional<Violation> v = unreachable(ctx, m, m.pieces(), !isLazy(ctx, m));
+            List<long[]> spans = new ArrayList<>();
+            for (Piece p : m.pieces()) {
+                if (!p.busAddress()) {
+                    spans.add(new long[] {p.dmaAddr(), p.dmaLast()});
+                }
+            }
+            Optional<Violation> v = unreachable(ctx, m, spans, !isLazy(ctx, m));
             if (v.isPresent()) {
                 return v;
             }
         }
         for (LedgerChange.Update u : c.updated()) {
             if (ctx.op() instanceof Op.IovaUnlink && u.before() instanceof Mapping.Iova before) {
-                List<Piece> gone = new ArrayList<>(before.pieces());
-                gone.removeAll(u.after().pieces());
-                Optional<Violation> v = unreachable(ctx, before, gone, true);
+                Optional<DomainConfig> d = ctx.ledger().translatingDomain(before.dev());
+                if (d.isEmpty()) {
+                    continue;
+                }
+                Optional<Violation> v = unreachable(ctx, before,
+                        unlinkedGranules(before.pieces(), u.after().pieces(), d.get().granule()), true);
                 if (v.isPresent()) {
                     return v;
                 }
@@ -63,22 +73,49 @@ public final class NoStaleAccess implements Invariant {
         return Optional.empty();
     }
 
+    /**
+     * The granules an unlink removed: those of the links before it that no link after it touches.
+     * Links are compared by the device addresses they cover, not by position (removing one link
+     * renumbers the later ones). Two links never share a granule in Linux ({@code iommu_map} of
+     * the second would fail with {@code -EEXIST}, §7.3), so a granule a live link still touches
+     * is that link's, and reachable.
+     */
+    static List<long[]> unlinkedGranules(List<Piece> before, List<Piece> after, long g) {
+        RangeSet gone = new RangeSet();
+        for (Piece p : before) {
+            gone.add(p.dmaAddr() & -g, granuleSpan(p, g));
+        }
+        for (Piece p : after) {
+            gone.remove(p.dmaAddr() & -g, granuleSpan(p, g));
+        }
+        List<long[]> out = new ArrayList<>();
+        for (Piece p : before) {
+            out.addAll(gone.intersect(p.dmaAddr() & -g, granuleSpan(p, g)));
+        }
+        return out;
+    }
+
+    /** Bytes from the start of the piece's first granule to the end of its last. */
+    private static long granuleSpan(Piece p, long g) {
+        return (p.dmaLast() & -g) - (p.dmaAddr() & -g) + g;
+    }
+
     private static boolean isLazy(StepContext ctx, Mapping m) {
         return ctx.ledger().translatingDomain(m.dev()).map(DomainConfig::lazy).orElse(false);
     }
 
-    /** After a release: strict — nothing reachable; lazy — nothing through the page table. */
-    private Optional<Violation> unreachable(StepContext ctx, Mapping m, List<Piece> pieces, boolean strict) {
+    /**
+     * After a release of the device addresses {@code spans} ({@code {start, last}} pairs): strict —
+     * nothing reachable; lazy — nothing through the page table.
+     */
+    private Optional<Violation> unreachable(StepContext ctx, Mapping m, List<long[]> spans, boolean strict) {
         Optional<DomainConfig> d = ctx.ledger().translatingDomain(m.dev());
         if (d.isEmpty()) {
             return Optional.empty();
         }
         long g = d.get().granule();
-        for (Piece p : pieces) {
-            if (p.busAddress()) {
-                continue;
-            }
-            for (long dma : granuleSamples(p.dmaAddr(), p.dmaLast(), g)) {
+        for (long[] span : spans) {
+            for (long dma : granuleSamples(span[0], span[1], g)) {
                 for (boolean write : new boolean[] {false, true}) {
                     Resolution r = ctx.resolve(m.dev(), dma, write);
                     if (r instanceof Resolution.Reached at && (strict || at.route() == Resolution.Route.PAGE_TABLE)) {

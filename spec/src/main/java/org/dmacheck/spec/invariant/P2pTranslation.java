@@ -65,11 +65,25 @@ public final class P2pTranslation implements Invariant {
         return Optional.empty();
     }
 
+    /**
+     * The call must fail; with {@code -EREMOTEIO} unless an earlier entry may have failed first.
+     * dma-direct (and dma-iommu's per-entry swiotlb path for untrusted devices) maps the entries in
+     * order and returns {@code -EIO} at the first one that does not map (§3.7), before it looks at a
+     * later peer; only a bus-address entry cannot fail that way. dma-iommu's main path classifies
+     * every entry before it maps anything (§6.8), so there {@code -EREMOTEIO} is the only answer.
+     */
     private Optional<Violation> notSupported(StepContext ctx, Op.MapSg op, OpResult.MappedSg r, int entry) {
         Scatterlist.Chunk c = op.entries().get(entry);
         MemoryRegion bar = ctx.platform().regionOf(c.phys());
-        if (r.count() != -Errno.EREMOTEIO) {
-            return fail(ctx, op.dev(), "dma_map_sg of P2P memory the device cannot reach does not fail with -EREMOTEIO",
+        boolean earlierMayFail = false;
+        if (ctx.ledger().translatingDomain(op.dev()).isEmpty() || ctx.platform().device(op.dev()).untrusted()) {
+            for (int j = 0; j < entry && !earlierMayFail; j++) {
+                earlierMayFail = mapType(ctx, op.dev(), op.entries().get(j).phys()) != P2pMapType.BUS_ADDR;
+            }
+        }
+        if (earlierMayFail ? !r.failed() : r.count() != -Errno.EREMOTEIO) {
+            return fail(ctx, op.dev(), earlierMayFail ? "dma_map_sg of P2P memory the device cannot reach does not fail"
+                            : "dma_map_sg of P2P memory the device cannot reach does not fail with -EREMOTEIO",
                     Evidence.count("entry", entry), Evidence.addr("phys", c.phys()),
                     Evidence.text("provider", bar.owner()), Evidence.text("returned", r.describe()));
         }

@@ -53,4 +53,16 @@ class ExecutedFeedTest {
                 + "(mapped at step 1)");
         assertThat(v.get(2).evidence("size")).isEqualTo("4096 bytes");
     }
+
+    @Test
+    void aResourceMappingCarriesMmioSoAPageUnmapOfItIsU9() {
+        // dma_map_resource() books a phy entry with DMA_ATTR_MMIO (bit 10, 0x400); dma_unmap_page() has none
+        List<ContractViolation> v = run(
+                new Op.MapSingle("r1", DEV, Op.MapKind.RESOURCE, 0x20_0000L, 0x1000, Direction.TO_DEVICE, 0),
+                new Op.UnmapSingle("r1", Op.MapKind.PAGE, 0, 0x1000, Direction.TO_DEVICE, 0));
+        assertThat(v).extracting(ContractViolation::id).containsExactly("U9");
+        assertThat(v.get(0).evidence("mapped with")).isEqualTo("0x400");
+        assertThat(run(new Op.MapSingle("r1", DEV, Op.MapKind.RESOURCE, 0x20_0000L, 0x1000, Direction.TO_DEVICE, 0),
+                new Op.UnmapSingle("r1", Op.MapKind.RESOURCE, 0, 0x1000, Direction.TO_DEVICE, 0))).isEmpty();
+    }
 }

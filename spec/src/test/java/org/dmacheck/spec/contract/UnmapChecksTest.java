@@ -255,4 +255,16 @@ class UnmapChecksTest {
         assertThat(shared.toString()).isEqualTo("DMA-API: 0000:01:00.0: device driver frees DMA memory with different"
                 + " size [device address=0x00000000fff00000] [map size=4096 bytes] [unmap size=512 bytes] [step 9]");
     }
+
+    @Test
+    void applyRoutesEachEventToItsHook() {
+        List<ContractEvent> events = List.of(map(1, EntryType.PHY, ADDR, 4096, Direction.TO_DEVICE, 0),
+                new ContractEvent.MappingErrorChecked(Location.step(2), NIC, ADDR),
+                unmap(3, EntryType.PHY, ADDR, 2048, Direction.TO_DEVICE, 0),
+                new ContractEvent.SyncSingle(Location.step(4), NIC, true, ADDR, 16, Direction.TO_DEVICE),
+                new ContractEvent.Unbind(Location.step(5), NIC));
+        // the map was checked (no U8); the unmap is U3 and releases it; the sync finds nothing (S1)
+        assertThat(events.stream().flatMap(e -> debug.apply(e).stream()).map(ContractViolation::id))
+                .containsExactly("U3", "S1");
+    }
 }

@@ -79,4 +79,42 @@ class NoStaleAccessTest {
         }, new NoStaleAccess());
         assertThat(lazy.run(map("m1", BUF), read("m1"), unmap("m1"), map("m2", BUF2), read("m2"))).isEmpty();
     }
+
+    /**
+     * The two-step case from a shrunk report: try_alloc at BUF+1 gives IOVA X+1 (X = 0x1000_0000);
+     * the first link (BUF+1, offset 0, 0xFFF bytes) maps granule X, the second (BUF+0x1000, offset
+     * 0xFFF, 1 byte) maps granule X+0x1000; unlinking offset 0 size 0xFFF removes granule X only.
+     * Device address X+0x1000 is byte 0xFFF of the state, still linked: not stale.
+     */
+    private static final Op[] TWO_LINKS_UNLINK_FIRST = {
+        new Op.IovaTryAlloc("v1", DEV, BUF + 1, 0x1000),
+        new Op.IovaLink("v1", BUF + 1, 0, 0xFFF, Direction.TO_DEVICE, 0),
+        new Op.IovaLink("v1", BUF + 0x1000, 0xFFF, 1, Direction.TO_DEVICE, 0),
+        new Op.IovaSync("v1", 0, 0x1000),
+        new Op.IovaUnlink("v1", 0, 0xFFF, Direction.TO_DEVICE, 0),
+    };
+
+    @Test
+    void unlinkingOneLinkLeavesTheNextLinksGranuleLive() {
+        Scenario s = new Scenario(Platforms.strict(), ToyEngine::new, new NoStaleAccess());
+        assertThat(s.run(TWO_LINKS_UNLINK_FIRST)).isEmpty();
+        // and the unlinked granule X is checked: unlinking the second link afterwards holds as well
+        assertThat(s.run(new Op.IovaUnlink("v1", 0xFFF, 1, Direction.TO_DEVICE, 0))).isEmpty();
+    }
+
+    @Test
+    void anUnlinkThatLeavesItsGranuleMappedFires() {
+        Scenario s = new Scenario(Platforms.strict(), pl -> new ToyEngine(pl) {
+            @Override
+            public void iovaUnlink(DeviceId dev, org.dmacheck.spec.api.DmaIovaState state, long offset, long size,
+                                   Direction dir, long attrs) {
+                // forgets to unmap anything
+            }
+        }, new NoStaleAccess());
+        // granule X = 0x1000_0000 maps BUF (0x20_0000); the second link's granule is not reported
+        assertThat(s.run(TWO_LINKS_UNLINK_FIRST)).singleElement().hasToString(
+                "DMA-API: 0000:01:00.0: device still reaches memory after a strict unmap "
+                        + "[device address=0x0000000010000000] [reached phys=0x0000000000200000] [route=PAGE_TABLE] "
+                        + "[domain=dom0] [handle=v1] [mapped at step=1] [step 5]");
+    }
 }

@@ -97,6 +97,38 @@ class P2pTranslationTest {
         assertThat(ok.run(mapSg(FAR, BAR + 0x1000))).isEmpty();
     }
 
+    /** A toy whose map_sg always returns {@code code}, touching nothing. */
+    private static ToyEngine returning(Platform pl, int code) {
+        return new ToyEngine(pl) {
+            @Override
+            public int mapSg(DeviceId dev, Scatterlist sgl, int nents, Direction dir, long attrs) {
+                return code;
+            }
+        };
+    }
+
+    private static Op ramThenPeer(DeviceId dev) {
+        return new Op.MapSg("s1", dev, List.of(new Scatterlist.Chunk(Platforms.BUF, 0x1000),
+                new Scatterlist.Chunk(BAR + 0x1000, 0x1000)), Direction.TO_DEVICE, 0);
+    }
+
+    @Test
+    void aRamEntryBeforeAnUnreachablePeerMayFailTheDirectListFirst() {
+        // dma_direct_map_sg maps entry 0 (RAM) before it classifies entry 1; if entry 0 cannot be
+        // mapped the list fails with -EIO and never reaches the peer (§3.7): allowed
+        Scenario eio = new Scenario(platform(), pl -> returning(pl, -Errno.EIO), new P2pTranslation());
+        assertThat(eio.run(ramThenPeer(FAR))).isEmpty();
+        // but the list must fail: mapping it fires
+        Scenario mapped = new Scenario(platform(), pl -> returning(pl, 2), new P2pTranslation());
+        assertThat(mapped.run(ramThenPeer(FAR))).singleElement().hasToString(
+                "DMA-API: 0000:06:00.0: dma_map_sg of P2P memory the device cannot reach does not fail "
+                        + "[entry=1] [phys=0x0000004000001000] [provider=0000:04:00.0] [returned=2 segments] [step 1]");
+        // with the peer first nothing can fail before it: -EIO fires
+        Scenario peerFirst = new Scenario(platform(), pl -> returning(pl, -Errno.EIO), new P2pTranslation());
+        assertThat(peerFirst.run(mapSg(FAR, BAR + 0x1000))).singleElement()
+                .satisfies(v -> assertThat(v.message()).endsWith("does not fail with -EREMOTEIO"));
+    }
+
     @Test
     void ramFlaggedAsBusAddressFires() {
         Scenario s = new Scenario(platform(), pl -> new ToyEngine(pl) {
