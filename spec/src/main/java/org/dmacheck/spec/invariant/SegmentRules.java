@@ -19,8 +19,9 @@ import org.dmacheck.spec.violation.Violation;
  * built respects {@code max_seg_size} and {@code seg_boundary_mask} (§10.3 I3, §13 E30): a segment
  * merged from several entries must fit both; a single-entry segment behind an IOMMU, whose address
  * the engine chose, must not cross a boundary when its granule-rounded footprint fits inside one.
- * Entries longer than {@code max_seg_size}, or crossing a boundary by their own physical address
- * without an IOMMU, are the driver's to split (dma-debug's M5/M6), not the engine's.
+ * Entries longer than {@code max_seg_size}, longer than a boundary window, or crossing a boundary by
+ * their own physical address without an IOMMU, are the driver's to split (dma-debug's M5/M6), not
+ * the engine's: a merged segment holding such an entry may cross where that entry does.
  */
 public final class SegmentRules implements Invariant {
     @Override
@@ -77,13 +78,39 @@ public final class SegmentRules implements Invariant {
                         Evidence.bytes("length", s.length()), Evidence.bytes("max_seg_size", dev.maxSegSize()),
                         Evidence.count("entries merged", entries));
             }
-            if (crosses && (entries > 1 || (d.isPresent() && fitsOneBoundary(start, s.length(), d.get().granule(), boundary)))) {
+            boolean engineCrossed = entries > 1 ? mergedAcross(sg, j, d.map(DomainConfig::granule).orElse(1L), boundary)
+                    : d.isPresent() && fitsOneBoundary(start, s.length(), d.get().granule(), boundary);
+            if (crosses && engineCrossed) {
                 return fail(ctx, sg, "dma_map_sg returns a segment across the segment boundary",
                         Evidence.count("segment", j), Evidence.addr("start", start), Evidence.addr("end", end),
                         Evidence.addr("boundary", boundary), Evidence.count("entries merged", entries));
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether merged segment {@code j} crosses a boundary by the engine's doing: an entry is appended
+     * at a boundary, or an entry whose footprint fits one boundary window is laid across one
+     * ({@code iommu_dma_map_sg} pads so it is not, {@code __finalise_sg} starts a new segment at a
+     * boundary). An entry larger than the window crosses by itself; that is the driver's.
+     */
+    private static boolean mergedAcross(Mapping.Sg sg, int j, long g, long boundary) {
+        long start = sg.segments().get(j).dmaAddr();
+        for (int i = 0; i < sg.entries().size(); i++) {
+            for (Piece p : sg.piecesOfEntry(i)) {
+                if (p.segment() != j) {
+                    continue;
+                }
+                boolean joinsAtBoundary = p.dmaAddr() != start && (p.dmaAddr() & boundary) == 0;
+                boolean pieceCrosses = ((p.dmaAddr() ^ p.dmaLast()) & ~boundary) != 0;
+                if (joinsAtBoundary
+                        || pieceCrosses && fitsOneBoundary(p.dmaAddr(), sg.entries().get(i).length(), g, boundary)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether the granule-rounded footprint of a segment is no larger than one boundary window. */

@@ -51,6 +51,31 @@ class SegmentRulesTest {
                         + "[entries merged=2] [handle=s1] [step 1]");
     }
 
+    private static Op sg(long len0, long len1) {
+        return new Op.MapSg("s1", DEV, List.of(new Scatterlist.Chunk(BUF, len0), new Scatterlist.Chunk(BUF + len0, len1)),
+                Direction.TO_DEVICE, 0);
+    }
+
+    @Test
+    void aMergedSegmentMayCrossWhereAnEntryLongerThanTheWindowDoes() {
+        // the shrunk report: a 64 KiB boundary, entries of 0x11000 (longer than the window) and 0x1000.
+        // iommu_dma_map_sg lays them at 0xfffe_0000 and 0xffff_1000 (no pad: (0xffff - 0x11000 + 1) & 0xffff
+        // = 0xf000 is not below 0x1000 - 1); __finalise_sg appends the second, which does not start on a
+        // boundary. The segment [0xfffe_0000, 0xffff_1fff] crosses 0xffff_0000 inside the first entry: the driver's.
+        Platform p = Platforms.iommu(IommuDomainType.DMA, d -> d.segBoundaryMask(0xFFFF).maxSegSize(0xFFFF_FFFFL));
+        Scenario linuxLike = new Scenario(p, pl -> merging(pl, 0xFFFE_0000L, 0x12000), new SegmentRules());
+        assertThat(linuxLike.run(sg(0x11000, 0x1000))).isEmpty();
+        // the other way round the second entry would be appended at 0x1001_0000, a boundary: fires
+        Scenario joined = new Scenario(p, pl -> merging(pl, 0x1000_F000L, 0x12000), new SegmentRules());
+        assertThat(joined.run(sg(0x1000, 0x11000))).singleElement()
+                .satisfies(v -> assertThat(v.message()).isEqualTo("dma_map_sg returns a segment across the segment boundary"));
+        // an oversized entry first, then a 0x10000 entry laid at 0xffff_1000 across 0x1_0000_0000, which fits
+        // one window and should have been padded to the next one: fires
+        Scenario laidAcross = new Scenario(p, pl -> merging(pl, 0xFFFE_0000L, 0x21000), new SegmentRules());
+        assertThat(laidAcross.run(sg(0x11000, 0x10000))).singleElement()
+                .satisfies(v -> assertThat(v.evidence("end")).isEqualTo("0x0000000100000fff"));
+    }
+
     @Test
     void lengthsThatDoNotAddUpFire() {
         Scenario s = new Scenario(Platforms.strict(), pl -> merging(pl, 0x1000_0000L, 0x1fff), new SegmentRules());
