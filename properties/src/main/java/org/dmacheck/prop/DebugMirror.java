@@ -124,20 +124,14 @@ final class DebugMirror {
         }
         if (op instanceof Op.UnmapSingle u) {
             find(before, u.handle()).filter(Binding.Single.class::isInstance).map(Binding.Single.class::cast)
-                        .ifPresent(b -> {
-                        if (u.addrDelta() == 0 && sharesAddress(b, before)) {
-                            out.add(ANY_UNMAP_CHECK); // several entries there: a best fit, or none
-                        } else {
-                            unmapOf(b, u.kind(), u.addrDelta(), u.size(), u.dir(), u.attrs(), out);
-                        }
-                    });
+                        .ifPresent(b -> unmapAt(b, u.kind(), u.addrDelta(), u.size(), u.dir(), u.attrs(), before, out));
         } else if (op instanceof Op.UnmapUnknown u) {
             List<Binding> starting = before.stream().filter(b -> b.dev().equals(u.dev())
                     && b.targets().stream().anyMatch(t -> t.dmaAddr() == u.dmaAddr())).toList();
             if (starting.isEmpty()) {
                 out.add(EnumSet.of(u.dmaAddr() == DmaDebug.DMA_MAPPING_ERROR ? Check.U1 : Check.U2));
-            } else if (starting.size() == 1 && starting.get(0) instanceof Binding.Single b && !b.misused()) {
-                unmapOf(b, u.kind(), 0, u.size(), u.dir(), u.attrs(), out);
+            } else if (starting.stream().allMatch(b -> b instanceof Binding.Single s && !s.misused())) {
+                unmapAt((Binding.Single) starting.get(0), u.kind(), 0, u.size(), u.dir(), u.attrs(), before, out);
             } else {
                 out.add(ANY_UNMAP_CHECK); // several candidates (debug.c picks a best fit), or one already misused
             }
@@ -172,10 +166,28 @@ final class DebugMirror {
         return out;
     }
 
-    /** Another live mapping of the device has a segment starting where {@code b} does. */
-    private static boolean sharesAddress(Binding.Single b, Collection<Binding> before) {
-        return before.stream().anyMatch(o -> o != b && o.dev().equals(b.dev())
-                && o.targets().stream().anyMatch(t -> t.dmaAddr() == b.dmaAddr()));
+    /**
+     * check_unmap() at {@code b}'s address (plus {@code addrDelta}). With several live single
+     * mappings of the device there, bucket_find_exact() takes one the unmap fits perfectly, and
+     * then nothing is reported; otherwise it reports against a best fit (or U2 when none fits).
+     */
+    private static void unmapAt(Binding.Single b, Op.MapKind kind, long addrDelta, long size, Direction dir, long attrs,
+                                Collection<Binding> before, List<Set<Check>> out) {
+        List<Binding.Single> there = addrDelta != 0 ? List.of(b) : before.stream()
+                .filter(o -> o instanceof Binding.Single s && s.dev().equals(b.dev()) && s.dmaAddr() == b.dmaAddr())
+                .map(Binding.Single.class::cast).toList();
+        if (there.size() <= 1) {
+            unmapOf(b, kind, addrDelta, size, dir, attrs, out);
+            return;
+        }
+        for (Binding.Single s : there) {
+            List<Set<Check>> against = new ArrayList<>();
+            unmapOf(s, kind, 0, size, dir, attrs, against);
+            if (against.isEmpty()) {
+                return; // a perfect fit: debug.c releases that entry silently
+            }
+        }
+        out.add(ANY_UNMAP_CHECK);
     }
 
     /**

@@ -48,7 +48,10 @@ public final class SegBoundaryStartOnly extends CanaryProvider {
         };
     }
 
-    /** Merges segment i+1 into the open one when DMA-contiguous, within max_seg_size, and i+1 does not start on a boundary. */
+    /**
+     * Merges segment i+1 into the open one when DMA-contiguous and within max_seg_size, where the
+     * merged segment crosses a boundary but i+1 does not start on one.
+     */
     private static int remerge(Scatterlist sgl, int ents, DeviceConfig d) {
         int out = 0;
         long addr = sgl.get(0).dmaAddress();
@@ -57,8 +60,11 @@ public final class SegBoundaryStartOnly extends CanaryProvider {
         for (int i = 1; i < ents; i++) {
             Scatterlist.Entry next = sgl.get(i);
             boolean contiguous = addr + len == next.dmaAddress() && next.dmaFlags() == flags;
-            boolean startsOnBoundary = (next.dmaAddress() & d.segBoundaryMask()) == 0; // the bug: start only
-            if (contiguous && !startsOnBoundary && !Unsigned.lt(d.maxSegSize(), len + next.dmaLength())) {
+            long mask = d.segBoundaryMask();
+            boolean startsOnBoundary = (next.dmaAddress() & mask) == 0; // the bug: the start only
+            boolean crosses = (addr | mask) != ((addr + len + next.dmaLength() - 1) | mask); // what it should test
+            // merged only where the two tests disagree: elsewhere the buggy engine lays out what the reference does
+            if (contiguous && crosses && !startsOnBoundary && !Unsigned.lt(d.maxSegSize(), len + next.dmaLength())) {
                 len += next.dmaLength();
                 continue;
             }
