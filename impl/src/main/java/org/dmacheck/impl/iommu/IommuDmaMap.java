@@ -81,6 +81,16 @@ final class IommuDmaMap {
             cookie.freeIovaNow(iova);
             return ERR;
         }
+        if (iova + off == ERR) {
+            // Deliberate difference: with an aperture reaching 2^64-1, the last byte of the top
+            // granule is DMA_MAPPING_ERROR itself. Linux returns it, the driver sees a failure and
+            // the mapping leaks; the reference engine undoes the map and fails cleanly.
+            cookie.unmapStrict(iova, len);
+            cookie.freeIovaNow(iova);
+            hw.warn(dev.id() + ": iommu_dma_map: IOVA " + Unsigned.hex(iova) + " + offset " + Unsigned.hex(off)
+                    + " would be DMA_MAPPING_ERROR; mapping undone");
+            return ERR;
+        }
         cookie.record(IovaMapping.mapped(kind, dev.id(), iova >>> cookie.shift(), cookie.nodePages(iova),
                 iova + off, size, List.of(new IovaMapping.Run(iova, len))));
         return iova + off;

@@ -133,9 +133,29 @@ final class IommuDmaSg {
             cursor += sIovaLen[i];
         }
         int count = finalise(dev, sgl, nents, cls, sOff, sIovaLen, iova);
+        if (segmentAtMappingError(sgl, count)) {
+            // Deliberate difference: a one-byte segment in the last byte of a 2^64 aperture would carry
+            // DMA_MAPPING_ERROR as its address, indistinguishable from an unused slot; undone.
+            for (IovaMapping.Run r : runs) {
+                cookie.unmapStrict(r.iova(), r.len());
+            }
+            cookie.freeIovaNow(iova);
+            invalidate(sgl, nents);
+            hw.warn(dev.id() + ": iommu_dma_map_sg: a segment would start at DMA_MAPPING_ERROR; mapping undone");
+            return -Errno.EINVAL;
+        }
         cookie.record(IovaMapping.mapped(IovaMapping.Kind.SG, dev.id(), iova >>> cookie.shift(),
                 cookie.nodePages(iova), firstIovaSegment(sgl, count), iovaLen, runs));
         return count;
+    }
+
+    private static boolean segmentAtMappingError(Scatterlist sgl, int count) {
+        for (int i = 0; i < count; i++) {
+            if (!sgl.get(i).isBusAddress() && sgl.get(i).dmaAddress() == ERR) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void addRun(List<IovaMapping.Run> runs, long iova, long len) {

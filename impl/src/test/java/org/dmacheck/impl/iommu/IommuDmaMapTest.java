@@ -86,6 +86,23 @@ class IommuDmaMapTest {
     }
 
     @Test
+    void aMappingWhoseAddressWouldBeDmaMappingErrorIsUndone() {
+        // aperture [0, 2^64-1]: the platform device (no 32-bit-first attempt) gets the top frame,
+        // IOVA 0xFFFF_FFFF_FFFF_F000. One byte at in-granule offset 0xFFF would be returned as
+        // 0xFFFF_FFFF_FFFF_FFFF = DMA_MAPPING_ERROR: the engine unmaps and frees it instead of leaking it.
+        DomainConfig d = new DomainConfig(IommuRig.DOMAIN, IommuDomainType.DMA, K4, 0, -1L, List.of());
+        IommuRig r = IommuRig.of(d);
+        assertThat(r.engine.mapPhys(PLAT, 0x1_0000_0FFFL, 1, Direction.TO_DEVICE, 0)).isEqualTo(ERR);
+        assertThat(r.iovaGranules()).isZero();
+        assertThat(r.livePtes()).isZero();
+        assertThat(r.domain().livePteCount()).isZero();
+        assertThat(r.platform.kernelLog()).last().asString().contains("would be DMA_MAPPING_ERROR");
+        // two bytes at offset 0xFFE end at 2^64-1 but start at 0xFFFF_FFFF_FFFF_FFFE: a valid address
+        assertThat(r.engine.mapPhys(PLAT, 0x1_0000_0FFEL, 2, Direction.TO_DEVICE, 0)).isEqualTo(0xFFFF_FFFF_FFFF_FFFEL);
+        assertThat(r.iovaGranules()).isEqualTo(1);
+    }
+
+    @Test
     void theLastGranuleStaysBelowABusLimitThatIsNotGranuleAligned() {
         // bus_dma_limit 0x3FFF_F800: the frame 0x3FFFF would end at 0x3FFF_FFFF, above the limit
         // (Linux's limit >> shift would hand it out); the highest frame that fits is 0x3FFFE.

@@ -221,6 +221,23 @@ class IommuDmaSgTest {
     }
 
     @Test
+    void aSegmentThatWouldStartAtDmaMappingErrorUndoesTheList() {
+        // aperture [0, 2^64-1], platform device (no 32-bit-first attempt): entries of 0x1000 (aligned)
+        // and 1 byte at offset 0xFFF take two granules at the top, IOVA 0xFFFF_FFFF_FFFF_E000. The
+        // second entry starts a segment (it has an in-granule offset) at 0xFFFF_FFFF_FFFF_F000 + 0xFFF,
+        // which is DMA_MAPPING_ERROR: the list is undone and fails.
+        DomainConfig d = new DomainConfig(IommuRig.DOMAIN, IommuDomainType.DMA, K4, 0, -1L, List.of());
+        IommuRig r = IommuRig.of(d);
+        Scatterlist sgl = Scatterlist.of(0x1_0000_0000L, 0x1000, 0x1_0000_2FFFL, 1);
+        assertThat(r.engine.mapSg(IommuRig.PLAT, sgl, 2, Direction.TO_DEVICE, 0)).isEqualTo(-Errno.EINVAL);
+        assertThat(List.of(r.iovaGranules(), r.livePtes())).containsExactly(0L, 0L);
+        assertThat(sgl.get(0).dmaAddress()).isEqualTo(ERR);
+        // the first entry alone maps at the top granule
+        assertThat(r.engine.mapSg(IommuRig.PLAT, sgl, 1, Direction.TO_DEVICE, 0)).isEqualTo(1);
+        assertThat(sgl.get(0).dmaAddress()).isEqualTo(0xFFFF_FFFF_FFFF_F000L);
+    }
+
+    @Test
     void hostBridgeP2pIsMappedThroughTheIommuAsMmio() {
         IommuRig r = p2p(true);
         Scatterlist sgl = Scatterlist.of(BAR, 0x1000);

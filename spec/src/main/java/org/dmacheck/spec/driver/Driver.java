@@ -32,7 +32,9 @@ import org.dmacheck.spec.platform.Unsigned;
  * <p>Rules that keep every sequence valid, so shrinking can delete any step:
  * <ul>
  *   <li>an operation on a handle that is not live (never bound, its map failed, already released)
- *       is {@link OpResult.Skipped}, as is a map that would rebind a live handle;</li>
+ *       is {@link OpResult.Skipped}, as is a map that would rebind a live handle; so is the release of
+ *       a misused binding whose device addresses another live binding now holds (the engine
+ *       released it at the misuse; the call would release the other one), which drops it;</li>
  *   <li>a device access picks segment {@code segment mod (number of segments)} of its handle, starts
  *       at {@code offset mod (segment length)} and is cut at the segment's end, so it always stays
  *       inside what the handle maps. Segments are the single mapping, the returned DMA segments of a
@@ -196,6 +198,9 @@ public final class Driver {
             o.result = notLive(u.handle(), "single mapping");
             return;
         }
+        if (takenOver(b, o)) {
+            return;
+        }
         List<String> wrong = new ArrayList<>();
         if (u.kind() != b.kind()) {
             wrong.add("kind " + u.kind() + " (mapped " + b.kind() + ")");
@@ -300,7 +305,7 @@ public final class Driver {
 
     private void unmapSg(Op.UnmapSg u, Outcome o) {
         Binding.Sg b = usableSg(u.handle(), u.nents(), true, o);
-        if (b == null) {
+        if (b == null || takenOver(b, o)) {
             return;
         }
         List<String> wrong = wrongNents(b, u.nents());
@@ -443,7 +448,7 @@ public final class Driver {
 
     private void iovaFree(Op.IovaFree f, Outcome o) {
         Binding.Iova b = iovaToRelease(f.handle(), o);
-        if (b == null) {
+        if (b == null || takenOver(b, o)) {
             return;
         }
         String misuse = b.links().isEmpty() ? null : "dma_iova_free of " + b.handle() + " with "
@@ -457,7 +462,7 @@ public final class Driver {
 
     private void iovaDestroy(Op.IovaDestroy d, Outcome o) {
         Binding.Iova b = iovaToRelease(d.handle(), o);
-        if (b == null) {
+        if (b == null || takenOver(b, o)) {
             return;
         }
         long tiled = tiledLength(b.links());
@@ -540,6 +545,9 @@ public final class Driver {
     private void freeCoherent(Op.FreeCoherent f, Outcome o) {
         if (!(bindings.get(f.handle()) instanceof Binding.Coherent b)) {
             o.result = notLive(f.handle(), "coherent buffer");
+            return;
+        }
+        if (takenOver(b, o)) {
             return;
         }
         CoherentBuffer buf = b.buffer();
@@ -651,6 +659,56 @@ public final class Driver {
             flagMisuse(b, wrong, what, o);
             markMisused(b, o);
         }
+    }
+
+    /**
+     * A release of a misused binding whose device addresses another live binding of the same
+     * address space now covers is not issued: the engine released the misused mapping at the misuse
+     * (as Linux does for a wrong size, direction or kind) and handed the addresses out again, so the
+     * same call would release the other mapping — a double unmap no engine can tell from the other
+     * mapping's own unmap. The binding is dropped without a call. O(live bindings), misused only.
+     */
+    private boolean takenOver(Binding b, Outcome o) {
+        if (!b.misused()) {
+            return false;
+        }
+        List<Binding.Target> mine = addressRanges(b);
+        for (Binding other : bindings.values()) {
+            if (other == b || !sameAddressSpace(b.dev(), other.dev())) {
+                continue;
+            }
+            for (Binding.Target t : addressRanges(other)) {
+                for (Binding.Target m : mine) {
+                    if (m.length() > 0 && t.length() > 0 && Unsigned.overlaps(m.dmaAddr(), m.dmaAddr() + m.length() - 1,
+                            t.dmaAddr(), t.dmaAddr() + t.length() - 1)) {
+                        bindings.remove(b.handle());
+                        o.released.add(b.handle());
+                        o.result = new OpResult.Skipped("release of misused " + b.handle() + ": its device address "
+                                + Unsigned.hex(m.dmaAddr()) + " now belongs to " + other.handle());
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The device addresses a binding holds: its targets, or a two-step state's whole IOVA range. */
+    private static List<Binding.Target> addressRanges(Binding b) {
+        if (b instanceof Binding.Iova v) {
+            return v.state().inUse() ? List.of(new Binding.Target(v.state().addr(), v.state().size())) : List.of();
+        }
+        return b.targets();
+    }
+
+    /** Same device, or devices translated by one dma-iommu domain (one IOVA space). */
+    private boolean sameAddressSpace(DeviceId a, DeviceId b) {
+        if (a.equals(b)) {
+            return true;
+        }
+        String da = platform.device(a).iommuDomain();
+        return da != null && da.equals(platform.device(b).iommuDomain())
+                && platform.domain(da).config().type().usesDmaIommu();
     }
 
     private void flagMisuse(Binding b, List<String> wrong, String what, Outcome o) {

@@ -86,6 +86,28 @@ class DriverTest {
     }
 
     @Test
+    void aMisusedBindingWhoseAddressAnotherMappingNowHoldsIsDroppedWithoutACall() {
+        // the shrunk misuse report: the wrong-size unmap of m1 released it (as Linux does), m2 got the same
+        // address (dma-direct: BUF again), and the 'correct' release of m1 would have unmapped m2
+        Platform p = direct();
+        Driver d = new Driver(p, new ToyEngine(p));
+        d.execute(new Op.MapSingle("m1", DEV, Op.MapKind.PHYS, BUF, 0x100, Direction.TO_DEVICE, 0));
+        d.execute(new Op.UnmapSingle("m1", Op.MapKind.PHYS, 0, 0x80, Direction.TO_DEVICE, 0));
+        d.execute(new Op.MapSingle("m2", DEV, Op.MapKind.PHYS, BUF + 0x40, 0x100, Direction.TO_DEVICE, 0));
+        Executed again = d.execute(new Op.UnmapSingle("m1", Op.MapKind.PHYS, 0, 0x100, Direction.TO_DEVICE, 0));
+        assertThat(again.result()).isEqualTo(new OpResult.Skipped(
+                "release of misused m1: its device address 0x200000 now belongs to m2"));
+        assertThat(again.released()).containsExactly("m1");
+        assertThat(d.binding("m1")).isEmpty();
+        assertThat(d.teardownOps()).containsExactly(new Op.UnmapSingle("m2", Op.MapKind.PHYS, 0, 0x100, Direction.TO_DEVICE, 0));
+        // a misused binding nobody else overlaps is still released by a call
+        d.execute(new Op.MapSingle("m3", DEV, Op.MapKind.PHYS, BUF + 0x1000, 0x100, Direction.TO_DEVICE, 0));
+        d.execute(new Op.UnmapSingle("m3", Op.MapKind.PHYS, 0, 0x80, Direction.TO_DEVICE, 0));
+        assertThat(d.execute(new Op.UnmapSingle("m3", Op.MapKind.PHYS, 0, 0x100, Direction.TO_DEVICE, 0)).result())
+                .isEqualTo(new OpResult.Released());
+    }
+
+    @Test
     void engineExceptionsAreResultsAndBugStyleIsDistinguished() {
         Platform p = direct();
         Driver d = new Driver(p, new ToyEngine(p));
