@@ -16,6 +16,7 @@ import org.dmacheck.spec.driver.Binding;
 import org.dmacheck.spec.driver.Executed;
 import org.dmacheck.spec.driver.OpResult;
 import org.dmacheck.spec.op.Op;
+import org.dmacheck.spec.platform.DeviceId;
 import org.dmacheck.spec.platform.Direction;
 import org.dmacheck.spec.platform.DmaAttrs;
 import org.dmacheck.spec.platform.Platform;
@@ -60,14 +61,14 @@ final class DebugMirror {
      * failure when {@code e} is a misuse dma-debug should have reported and did not.
      */
     Optional<Finding> accept(Executed e, Collection<Binding> before) {
+        List<Set<Check>> expected = e.isMisuse() ? expected(e.op(), before, this::booked) : List.of();
         List<ContractViolation> reported = reachesDebug(e.op()) ? feed.accept(asCalled(e, before)) : List.of();
         reported.forEach(v -> log.add(v.render()));
         if (!e.isMisuse() || (e.result() instanceof OpResult.Threw t && t.bugStyle())) {
             return Optional.empty(); // a correct call, or a BUG() on DMA_NONE: reported by the crash
         }
         Set<Check> got = reported.stream().map(ContractViolation::check).collect(Collectors.toSet());
-        List<Set<Check>> missing = expected(e.op(), before).stream().filter(any -> any.stream().noneMatch(got::contains))
-                .toList();
+        List<Set<Check>> missing = expected.stream().filter(any -> any.stream().noneMatch(got::contains)).toList();
         if (missing.isEmpty()) {
             return Optional.empty();
         }
@@ -76,18 +77,22 @@ final class DebugMirror {
                 + "] [reported=" + (got.isEmpty() ? "nothing" : ids(got)) + "] [step " + e.step() + "]"));
     }
 
+    private int booked(DeviceId dev, long addr) {
+        return (int) feed.debug().entries(dev).stream().filter(x -> x.devAddr() == addr).count();
+    }
+
     /**
      * The step as the kernel's wrappers make it. {@code dma_map_resource()} and
      * {@code dma_unmap_resource()} add {@code DMA_ATTR_MMIO} before the dma-debug hook (v6.18+), so
      * a resource mapping unmapped as a page (or the reverse) differs in the attributes (U9). And an
-     * unmap carries an address, not a handle: one at an address inside a mapping finds no entry in
-     * debug.c, which then keeps the mapping's own entry — so it is fed as the unmap of an unknown
-     * address, and the mapping's later correct unmap still reaches dma-debug.
+     * unmap carries an address, not a handle: every single unmap is fed by its address, so one
+     * inside a mapping finds no entry (and debug.c keeps the mapping's own), and a later unmap of
+     * a handle whose entry debug.c already dropped still reaches whatever is booked there.
      */
     private static Executed asCalled(Executed e, Collection<Binding> before) {
         Op op = e.op();
         Op called = op;
-        if (op instanceof Op.UnmapSingle u && u.addrDelta() != 0) {
+        if (op instanceof Op.UnmapSingle u) {
             Optional<Binding> b = find(before, u.handle());
             if (b.isPresent() && b.get() instanceof Binding.Single m) {
                 called = new Op.UnmapUnknown(m.dev(), u.kind(), m.dmaAddr() + u.addrDelta(), u.size(), u.dir(), u.attrs());
@@ -115,32 +120,33 @@ final class DebugMirror {
 
     /**
      * What debug.c reports for the misuse {@code op}: each set is one mistake, satisfied by any of
-     * its checks. Empty when dma-debug has no hook for the call (two-step API, map direction).
+     * its checks. Empty when dma-debug has no hook for the call (two-step API, map direction) or
+     * when its books make the call look correct — they hold what the driver's calls booked,
+     * which after earlier misuse is not the driver's view: an entry found at the address decides.
+     *
+     * @param before the driver's live bindings before the call
+     * @param booked how many dma-debug entries of a device start at an address, before the call
      */
-    static List<Set<Check>> expected(Op op, Collection<Binding> before) {
+    static List<Set<Check>> expected(Op op, Collection<Binding> before, Booked booked) {
         List<Set<Check>> out = new ArrayList<>();
         if (!reachesDebug(op)) {
             return out;
         }
         if (op instanceof Op.UnmapSingle u) {
             find(before, u.handle()).filter(Binding.Single.class::isInstance).map(Binding.Single.class::cast)
-                        .ifPresent(b -> unmapAt(b, u.kind(), u.addrDelta(), u.size(), u.dir(), u.attrs(), before, out));
+                    .ifPresent(b -> unmapAt(b.dev(), b.dmaAddr() + u.addrDelta(), u.addrDelta() == 0 ? b : null, u.kind(),
+                            u.size(), u.dir(), u.attrs(), before, booked, out));
         } else if (op instanceof Op.UnmapUnknown u) {
-            List<Binding> starting = before.stream().filter(b -> b.dev().equals(u.dev())
-                    && b.targets().stream().anyMatch(t -> t.dmaAddr() == u.dmaAddr())).toList();
-            if (starting.isEmpty()) {
-                out.add(EnumSet.of(u.dmaAddr() == DmaDebug.DMA_MAPPING_ERROR ? Check.U1 : Check.U2));
-            } else if (starting.stream().allMatch(b -> b instanceof Binding.Single s && !s.misused())) {
-                unmapAt((Binding.Single) starting.get(0), u.kind(), 0, u.size(), u.dir(), u.attrs(), before, out);
-            } else {
-                out.add(ANY_UNMAP_CHECK); // several candidates (debug.c picks a best fit), or one already misused
-            }
+            List<Binding.Single> there = singlesAt(u.dev(), u.dmaAddr(), before);
+            unmapAt(u.dev(), u.dmaAddr(), there.size() == 1 ? there.get(0) : null, u.kind(), u.size(), u.dir(), u.attrs(),
+                    before, booked, out);
         } else if (op instanceof Op.SyncSingle s) {
             find(before, s.handle()).filter(Binding.Single.class::isInstance).map(Binding.Single.class::cast)
+                    .filter(b -> !heldByAnother(b, b.dmaAddr() + s.offset(), s.size(), before))
                     .ifPresent(b -> {
                         boolean inside = s.size() != 0 && Unsigned.fits(s.offset(), s.size())
                                 && !Unsigned.lt(b.size(), s.offset() + s.size());
-                        if (!inside && !heldByAnother(b, b.dmaAddr() + s.offset(), s.size(), before)) {
+                        if (!inside) {
                             // containing_match(): no entry holds the whole range (S2 only when its end wraps)
                             out.add(EnumSet.of(Check.S1, Check.S2));
                         }
@@ -148,6 +154,10 @@ final class DebugMirror {
                     });
         } else if (op instanceof Op.UnmapSg u) {
             find(before, u.handle()).filter(Binding.Sg.class::isInstance).map(Binding.Sg.class::cast).ifPresent(b -> {
+                if (b.targets().stream().anyMatch(t -> booked.at(b.dev(), t.dmaAddr()) != 1)) {
+                    out.add(ANY_UNMAP_CHECK); // segments sharing an address: best fits, or none
+                    return;
+                }
                 if (u.nents() != b.nents()) {
                     out.add(EnumSet.of(Check.U6));
                 }
@@ -156,43 +166,50 @@ final class DebugMirror {
                 }
             });
         } else if (op instanceof Op.SyncSg s) {
-            find(before, s.handle()).filter(Binding.Sg.class::isInstance).map(Binding.Sg.class::cast).ifPresent(b -> {
-                if (s.nents() != b.nents()) {
-                    out.add(EnumSet.of(Check.S6));
-                }
-                syncDirection(b.dir(), s.dir(), out);
-            });
+            find(before, s.handle()).filter(Binding.Sg.class::isInstance).map(Binding.Sg.class::cast)
+                    .filter(b -> b.targets().stream().allMatch(t -> booked.at(b.dev(), t.dmaAddr()) == 1))
+                    .ifPresent(b -> {
+                        if (s.nents() != b.nents()) {
+                            out.add(EnumSet.of(Check.S6));
+                        }
+                        syncDirection(b.dir(), s.dir(), out);
+                    });
         }
         return out;
     }
 
+    /** How many dma-debug entries of {@code dev} start at {@code addr}. */
+    @FunctionalInterface
+    interface Booked {
+        int at(DeviceId dev, long addr);
+    }
+
     /**
-     * check_unmap() at {@code b}'s address (plus {@code addrDelta}). With several live single
-     * mappings of the device there, bucket_find_exact() takes one the unmap fits perfectly, and
-     * then nothing is reported; otherwise it reports against a best fit (or U2 when none fits).
+     * check_unmap() at {@code addr}: nothing booked there is U2 (U1 at DMA_MAPPING_ERROR); one
+     * entry, which the driver holds as {@code own}, is judged against it. Several entries (a best
+     * fit among them) or one the driver no longer knows (its books and debug.c's parted at an
+     * earlier misuse) decide nothing.
      */
-    private static void unmapAt(Binding.Single b, Op.MapKind kind, long addrDelta, long size, Direction dir, long attrs,
-                                Collection<Binding> before, List<Set<Check>> out) {
-        List<Binding.Single> there = addrDelta != 0 ? List.of(b) : before.stream()
-                .filter(o -> o instanceof Binding.Single s && s.dev().equals(b.dev()) && s.dmaAddr() == b.dmaAddr())
-                .map(Binding.Single.class::cast).toList();
-        if (there.size() <= 1) {
-            unmapOf(b, kind, addrDelta, size, dir, attrs, out);
-            return;
-        }
-        for (Binding.Single s : there) {
-            List<Set<Check>> against = new ArrayList<>();
-            unmapOf(s, kind, 0, size, dir, attrs, against);
-            if (against.isEmpty()) {
-                return; // a perfect fit: debug.c releases that entry silently
+    private static void unmapAt(DeviceId dev, long addr, Binding.Single own, Op.MapKind kind, long size, Direction dir,
+                                long attrs, Collection<Binding> before, Booked booked, List<Set<Check>> out) {
+        int n = booked.at(dev, addr);
+        if (n == 0) {
+            out.add(EnumSet.of(addr == DmaDebug.DMA_MAPPING_ERROR ? Check.U1 : Check.U2));
+        } else if (n == 1) {
+            if (own != null && !own.misused()) {
+                unmapOf(own, kind, size, dir, attrs, out);
             }
-        }
-        out.add(ANY_UNMAP_CHECK);
+        } // several: bucket_find_exact() takes a perfect fit silently, else reports against a best fit or U2
+    }
+
+    private static List<Binding.Single> singlesAt(DeviceId dev, long addr, Collection<Binding> before) {
+        return before.stream().filter(o -> o instanceof Binding.Single s && s.dev().equals(dev) && s.dmaAddr() == addr)
+                .map(Binding.Single.class::cast).toList();
     }
 
     /**
      * Another live mapping of the device holds all of {@code [addr, addr + size)}: debug.c's
-     * containing_match() accepts the sync as that mapping's, however wrong it is for {@code b}.
+     * containing_match() may judge the sync against that mapping, however wrong it is for {@code b}.
      */
     private static boolean heldByAnother(Binding.Single b, long addr, long size, Collection<Binding> before) {
         return Unsigned.fits(addr, size) && before.stream().anyMatch(o -> o != b && o.dev().equals(b.dev())
@@ -200,13 +217,9 @@ final class DebugMirror {
                         && !Unsigned.lt(t.dmaAddr() + t.length(), addr + size)));
     }
 
-    /** check_unmap() of a single mapping: the address first (U2 hides the rest), then size, kind, direction. */
-    private static void unmapOf(Binding.Single b, Op.MapKind kind, long addrDelta, long size, Direction dir,
-                                long attrs, List<Set<Check>> out) {
-        if (addrDelta != 0) {
-            out.add(EnumSet.of(Check.U2));
-            return;
-        }
+    /** check_unmap() against {@code b}'s entry: size, attributes (the unmap function), direction. */
+    private static void unmapOf(Binding.Single b, Op.MapKind kind, long size, Direction dir, long attrs,
+                                List<Set<Check>> out) {
         if (size != b.size()) {
             out.add(EnumSet.of(Check.U3));
         }

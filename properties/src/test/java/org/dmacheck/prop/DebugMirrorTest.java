@@ -68,49 +68,58 @@ class DebugMirrorTest {
     @Test
     void aMisuseTheMirrorDoesNotReportIsAFailureNamingWhatWasExpected() {
         DebugMirror mirror = new DebugMirror(Platform.build(DIRECT));
-        // the map never reached the mirror, so the unmap finds nothing it could compare sizes with
-        Executed unmap = new Executed(2, new Op.UnmapSingle("m1", Op.MapKind.PHYS, 0, 0x200, Direction.TO_DEVICE, 0),
-                new OpResult.Released(), "unmap of m1 with wrong size 0x200 (mapped 0x1000)", List.of(), List.of("m1"));
+        // the map never reached the mirror, so the feed finds no m1 to sync and dma-debug hears nothing
+        Executed unmap = new Executed(2, new Op.SyncSingle("m1", false, 0, 0x1000, Direction.FROM_DEVICE),
+                new OpResult.Done(), "sync of m1 with wrong direction FROM_DEVICE (mapped TO_DEVICE)", List.of(),
+                List.of("m1"));
         Optional<Finding> f = mirror.accept(unmap, List.of(M1));
         assertThat(f).isPresent();
         assertThat(f.get().kind()).isEqualTo(DebugMirror.MISSED);
         assertThat(f.get().step()).isEqualTo(2);
-        // the feed knows no m1, so nothing reached dma-debug: not the U3 a wrong size calls for
-        assertThat(f.get().text()).contains("[expected=U3]", "[reported=nothing]", "[step 2]");
+        // check_sync() of a FROM_DEVICE sync on a TO_DEVICE entry says S3
+        assertThat(f.get().text()).contains("[expected=S3]", "[reported=nothing]", "[step 2]");
     }
+
+    /** dma-debug's books: one entry, at m1's 0x200000. */
+    private static final DebugMirror.Booked AT_M1 = (d, a) -> a == 0x20_0000L ? 1 : 0;
 
     @Test
     void whatDebugCReportsForEachMisuse() {
         // wrong size and direction at once: U3 and U7, both required
         assertThat(DebugMirror.expected(new Op.UnmapSingle("m1", Op.MapKind.PHYS, 0, 0x800, Direction.FROM_DEVICE, 0),
-                List.of(M1))).containsExactly(Set.of(Check.U3), Set.of(Check.U7));
+                List.of(M1), AT_M1)).containsExactly(Set.of(Check.U3), Set.of(Check.U7));
         // an address inside the mapping: no entry starts there, U2 hides everything else
         assertThat(DebugMirror.expected(new Op.UnmapSingle("m1", Op.MapKind.PHYS, 0x10, 0xff0, Direction.TO_DEVICE, 0),
-                List.of(M1))).containsExactly(Set.of(Check.U2));
+                List.of(M1), AT_M1)).containsExactly(Set.of(Check.U2));
         // resource vs phys: dma_unmap_resource() adds DMA_ATTR_MMIO, the booked attrs lack it
         assertThat(DebugMirror.expected(new Op.UnmapSingle("m1", Op.MapKind.RESOURCE, 0, 0x1000, Direction.TO_DEVICE, 0),
-                List.of(M1))).containsExactly(Set.of(Check.U9));
+                List.of(M1), AT_M1)).containsExactly(Set.of(Check.U9));
         // ... but a map_phys with DMA_ATTR_MMIO is a map_resource: nothing to see
         Binding.Single mmio = new Binding.Single("m2", DEV, Op.MapKind.PHYS, 0x7000_0000L, 0x1000, Direction.TO_DEVICE,
                 DmaAttrs.MMIO, 0x7000_0000L, false);
         assertThat(DebugMirror.expected(new Op.UnmapSingle("m2", Op.MapKind.RESOURCE, 0, 0x1000, Direction.TO_DEVICE,
-                DmaAttrs.MMIO), List.of(mmio))).isEmpty();
+                DmaAttrs.MMIO), List.of(mmio), (d, a) -> 1)).isEmpty();
         // page vs phys: both book a "phy" entry since v6.18, debug.c cannot tell them apart
         assertThat(DebugMirror.expected(new Op.UnmapSingle("m1", Op.MapKind.PAGE, 0, 0x1000, Direction.TO_DEVICE, 0),
-                List.of(M1))).isEmpty();
+                List.of(M1), AT_M1)).isEmpty();
         // a sync reaching past the end, however it starts: containing_match() finds no entry holding
         // the whole range, so S1 (S2 needs an end that wraps past 2^64)
         for (long[] r : new long[][] {{0x1000, 1}, {0xfff, 2}, {0, 0x1001}}) {
-            assertThat(DebugMirror.expected(new Op.SyncSingle("m1", true, r[0], r[1], Direction.TO_DEVICE), List.of(M1)))
+            assertThat(DebugMirror.expected(new Op.SyncSingle("m1", true, r[0], r[1], Direction.TO_DEVICE), List.of(M1), AT_M1))
                     .containsExactly(Set.of(Check.S1, Check.S2));
         }
         // FROM_DEVICE sync of a TO_DEVICE mapping: S3
-        assertThat(DebugMirror.expected(new Op.SyncSingle("m1", false, 0, 0x1000, Direction.FROM_DEVICE), List.of(M1)))
+        assertThat(DebugMirror.expected(new Op.SyncSingle("m1", false, 0, 0x1000, Direction.FROM_DEVICE), List.of(M1), AT_M1))
                 .containsExactly(Set.of(Check.S3));
         // an unmap where nothing starts: U2; at DMA_MAPPING_ERROR: U1
         assertThat(DebugMirror.expected(new Op.UnmapUnknown(DEV, Op.MapKind.PHYS, 0xDEAD_0000L, 0x1000,
-                Direction.BIDIRECTIONAL, 0), List.of(M1))).containsExactly(Set.of(Check.U2));
+                Direction.BIDIRECTIONAL, 0), List.of(M1), AT_M1)).containsExactly(Set.of(Check.U2));
         assertThat(DebugMirror.expected(new Op.UnmapUnknown(DEV, Op.MapKind.PHYS, -1L, 0x1000,
-                Direction.BIDIRECTIONAL, 0), List.of(M1))).containsExactly(Set.of(Check.U1));
+                Direction.BIDIRECTIONAL, 0), List.of(M1), AT_M1)).containsExactly(Set.of(Check.U1));
+        // two entries at 0x200000: debug.c picks a best fit (or none); nothing is required
+        Binding.Single twin = new Binding.Single("m2", DEV, Op.MapKind.PHYS, 0x30_0000L, 0x2000, Direction.FROM_DEVICE, 0,
+                0x20_0000L, false);
+        assertThat(DebugMirror.expected(new Op.UnmapUnknown(DEV, Op.MapKind.PHYS, 0x20_0000L, 0x3000,
+                Direction.FROM_DEVICE, 0), List.of(M1, twin), (d, a) -> a == 0x20_0000L ? 2 : 0)).isEmpty();
     }
 }
