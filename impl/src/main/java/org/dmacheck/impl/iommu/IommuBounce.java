@@ -10,7 +10,8 @@ import org.dmacheck.spec.platform.Hardware;
 /**
  * swiotlb as dma-iommu uses it (§6.6): bounce slots that start on a granule boundary and span whole
  * granules ({@code alloc_align_mask = G-1}), with the padding around the buffer zeroed for untrusted
- * devices so the device sees nothing but the buffer and zeros.
+ * devices (and, unlike Linux, cleaned to memory for non-coherent ones) so the device sees nothing but
+ * the buffer and zeros.
  */
 final class IommuBounce {
     private final Hardware hw;
@@ -51,15 +52,27 @@ final class IommuBounce {
         if (dev.untrusted()) {
             long preStart = cookie.alignDownG(tlb);
             if (tlb != preStart) {
-                hw.cpuFill(preStart, tlb - preStart, (byte) 0);
+                zeroPadding(dev, preStart, tlb - preStart);
             }
             long postStart = tlb + size;
             long postEnd = cookie.alignG(postStart);
             if (postEnd != postStart) {
-                hw.cpuFill(postStart, postEnd - postStart, (byte) 0);
+                zeroPadding(dev, postStart, postEnd - postStart);
             }
         }
         return tlb;
+    }
+
+    /**
+     * The memset of the padding. Deliberate difference: for a non-coherent device the zeros are also
+     * cleaned to memory. Linux cleans only the buffer ({@code arch_sync_dma_for_device(phys, size)}),
+     * so the zeros can sit in the CPU cache while the device reads the slot's leftover data.
+     */
+    private void zeroPadding(IommuDevice dev, long start, long len) {
+        hw.cpuFill(start, len, (byte) 0);
+        if (!dev.coherent()) {
+            hw.archSyncForDevice(start, len, Direction.TO_DEVICE);
+        }
     }
 
     boolean isBounce(long phys) {

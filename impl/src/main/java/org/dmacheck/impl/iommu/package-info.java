@@ -38,6 +38,8 @@
  *     MMIO (quirk 10) and steps over an unmapped granule instead of spinning on it.</li>
  * <li>With an aperture reaching 2^64-1, a map whose returned address (or an sg segment's) would be
  *     {@code DMA_MAPPING_ERROR} itself is undone and fails (Linux returns it, and the mapping leaks).</li>
+ * <li>The zeroed bounce padding of an untrusted device is cleaned to memory when the device is
+ *     non-coherent (Linux cleans only the buffer, so the device may read the slot's leftovers).</li>
  * <li>{@code min_align_mask > G-1} is refused before anything is bounced; a map that fails after
  *     bouncing releases the slot without copying back.</li>
  * <li>One flush queue per domain (Linux: one per CPU): 256 ring slots, so 255 entries, and the

@@ -255,6 +255,30 @@ class IommuDmaMapTest {
     }
 
     @Test
+    void aNonCoherentUntrustedDeviceReadsZeroedPaddingFromMemory() {
+        // the shrunk swiotlb-pressure report: memory of the first slot granule holds leftovers (0x25),
+        // cleaned out of the CPU cache. A 1-byte bounce for a non-coherent untrusted device takes that
+        // slot (fresh pool: slot 0, granule-aligned, no pre-padding) and zeroes the post-padding
+        // [pool + 1, pool + 0x1000) with CPU stores. Linux cleans only the buffer
+        // (arch_sync_dma_for_device(phys, size)), so the zeros would stay in the CPU cache and the
+        // device would read 0x25 from memory; the engine cleans the padding too.
+        IommuRig r = IommuRig.of(strict4k(), DeviceConfig.builder(NIC.name()),
+                DeviceConfig.builder(PLAT.name()).untrusted(true).coherent(false));
+        long pool = r.platform.config().swiotlbPool().start();
+        r.fill(pool, 0x1000, 0x25);
+        r.platform.archSyncForDevice(pool, 0x1000, Direction.TO_DEVICE);
+        long buf = 0x1_0000_0100L;
+        r.fill(buf, 1, 0x5A);
+        long dma = r.engine.mapPhys(PLAT, buf, 1, Direction.BIDIRECTIONAL, 0);
+        assertThat(r.domain().pte(dma).orElseThrow().phys()).isEqualTo(pool);
+        byte[] granule = r.deviceRead(PLAT, dma & ~0xFFFL, 0x1000);
+        assertThat(granule[0]).isEqualTo((byte) 0x5A);
+        for (int i = 1; i < granule.length; i++) {
+            assertThat(granule[i]).as("padding byte %d", i).isZero();
+        }
+    }
+
+    @Test
     void example14UntrustedMinAlignBounceLeavesNoPteBehind() {
         IommuRig r = IommuRig.of(strict4k(), DeviceConfig.builder(NIC.name()),
                 DeviceConfig.builder(PLAT.name()).untrusted(true).minAlignMask(0xFFF));
