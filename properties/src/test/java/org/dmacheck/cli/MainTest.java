@@ -104,6 +104,7 @@ class MainTest {
         out.getBuffer().setLength(0);
         Path trace = dir.resolve("resource-p2p").resolve("counterexample.trace");
         assertThat(run("replay", trace.toString())).isEqualTo(Main.FAILED);
-        assertThat(out.toString()).contains("FAILED: P2p", "same failure as recorded");
+        // the missing offset breaks Translation first, P2pTranslation alongside (see CanaryTest)
+        assertThat(out.toString()).containsPattern("FAILED: (P2p)?Translation at step 1").contains("same failure as recorded");
     }
 }
