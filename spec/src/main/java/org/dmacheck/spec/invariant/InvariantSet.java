@@ -17,15 +17,19 @@ public final class InvariantSet {
         this.invariants = List.copyOf(invariants);
     }
 
-    /** All twelve invariants of ARCHITECTURE.md, in the order they are checked. */
+    /**
+     * All twelve invariants of ARCHITECTURE.md, in the order they are checked. P2pTranslation comes
+     * before Translation: a wrong bus address is also unreachable, and the P2P diagnosis (expected
+     * {@code phys + bus_offset}) is the one that names the cause.
+     */
     public static InvariantSet all() {
         return new InvariantSet(List.of(
                 new ResultWellFormed(),
                 new MaskRespected(),
                 new NoIovaOverlap(),
                 new NoStaleAccess(),
-                new Translation(),
                 new P2pTranslation(),
+                new Translation(),
                 new SegmentRules(),
                 new AlignmentPreserved(),
                 new DataVisibility(),

@@ -285,7 +285,38 @@ public final class DataModel {
                 // what the device wrote before is superseded (a bounce slot is refilled from the CPU's
                 // side, whose view of those bytes is still unknown)
                 t.pending.clear(p.phys(), p.length());
+                if (nonCoherent) {
+                    lineNeighbours(t, p, step);
+                }
             }
+        }
+    }
+
+    /**
+     * A copy in on a non-coherent device may be a bounce copy: CPU stores into the slot's cache lines,
+     * which still hold what the CPU last saw there, then a clean of whole lines. Device writes next to
+     * the range in those lines (up to a line away: the slot's line alignment is the engine's) are
+     * reverted in memory (N3, §13 H43: a redundant sync_for_device is legal); they become unknown.
+     */
+    private void lineNeighbours(Track t, Piece p, long step) {
+        long reach = platform.config().cacheLineSize() - 1;
+        List<long[]> sides = new ArrayList<>();
+        if (p.phys() != 0) {
+            sides.add(new long[] {Unsigned.lt(p.phys(), reach) ? 0 : p.phys() - reach, p.phys() - 1});
+        }
+        if (p.physLast() != Unsigned.MAX) {
+            long last = Unsigned.lt(Unsigned.MAX - reach, p.physLast()) ? Unsigned.MAX : p.physLast() + reach;
+            sides.add(new long[] {p.physLast() + 1, last});
+        }
+        for (long[] side : sides) {
+            long len = side[1] - side[0] + 1;
+            for (ByteMap.Run r : t.pending.runs(side[0], len)) {
+                if (r.known()) {
+                    t.cpuDirty.add(r.start(), r.length());
+                    t.device.forget(r.start(), r.length(), step);
+                }
+            }
+            t.pending.clear(side[0], len);
         }
     }
 
