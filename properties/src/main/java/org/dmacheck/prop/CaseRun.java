@@ -29,7 +29,8 @@ import org.dmacheck.spec.violation.Violation;
 /**
  * Runs one case against an engine: builds the platform, creates the engine (every call under the
  * per-call time limit), executes the steps through the spec's {@link Checker} (driver, ledger,
- * every invariant after every step), then tears down — every live handle released, newest first,
+ * every invariant after every step) and the dma-debug mirror ({@link DebugMirror}: its lines join
+ * the kernel log; a misuse it does not report fails the run), then tears down — every live handle released, newest first,
  * time let pass beyond the flush-queue timeout, the end state judged against the baseline. The
  * first failure ends the run, and the recorded steps stop there, so replaying them fails the same
  * way at the same step. Property search, shrinking and trace replay all run cases this way: whole
@@ -92,6 +93,7 @@ public final class CaseRun {
         try {
             DmaEngine engine = new TimedEngine(timer.call("engine creation", () -> provider.create(platform)), timer);
             run.checker = new Checker(platform, engine, InvariantSet.all());
+            run.mirror = new DebugMirror(platform);
         } catch (EngineHangException e) {
             run.failure = new Finding(Finding.ENGINE_HANG, 0, e.getMessage() + " while creating the engine");
         } catch (RuntimeException e) {
@@ -104,6 +106,7 @@ public final class CaseRun {
     private final List<DmaTrace.Step> steps = new ArrayList<>();
     private final Set<String> labels = new LinkedHashSet<>();
     private Checker checker;
+    private DebugMirror mirror;
     private Finding failure;
     private Outcome outcome;
     private int teardownFrom = Integer.MAX_VALUE;
@@ -131,8 +134,9 @@ public final class CaseRun {
         if (halted()) {
             throw new IllegalStateException("the run has " + (outcome != null ? "finished" : "failed") + "; no more steps");
         }
+        List<Binding> before = List.copyOf(checker.driver().bindings());
         Checker.Checked c = checker.step(op);
-        record(c).ifPresent(f -> failure = f);
+        record(c, before).ifPresent(f -> failure = f);
         return c.executed();
     }
 
@@ -146,9 +150,18 @@ public final class CaseRun {
                 failure = teardown().orElse(null);
             }
             outcome = new Outcome(platform.config(), steps, Math.min(teardownFrom, steps.size() + 1),
-                    Optional.ofNullable(failure), labels, platform.kernelLog());
+                    Optional.ofNullable(failure), labels, kernelLog());
         }
         return outcome;
+    }
+
+    /** The platform's kernel log, then what dma-debug printed. */
+    private List<String> kernelLog() {
+        List<String> log = new ArrayList<>(platform.kernelLog());
+        if (mirror != null) {
+            log.addAll(mirror.log());
+        }
+        return log;
     }
 
     private Optional<Finding> teardown() {
@@ -162,7 +175,7 @@ public final class CaseRun {
         }
         List<Checker.Checked> releases = t.steps().subList(0, t.steps().size() - 1);
         for (Checker.Checked c : releases) {
-            Optional<Finding> f = record(c);
+            Optional<Finding> f = record(c, List.of());
             if (f.isPresent()) {
                 return f;
             }
@@ -172,12 +185,16 @@ public final class CaseRun {
                 (int) settle.executed().step()));
     }
 
-    /** Records an executed step and returns its failure, if any. */
-    private Optional<Finding> record(Checker.Checked c) {
+    /**
+     * Records an executed step ({@code before}: the live bindings just before it) and returns its
+     * failure, if any: the engine's or an invariant's first, then a misuse dma-debug missed.
+     */
+    private Optional<Finding> record(Checker.Checked c, Collection<Binding> before) {
         Executed e = c.executed();
         steps.add(new DmaTrace.Step(e.op(), resultText(e.result())));
         DmaGens.paths(platform, e, checker.driver()::binding).forEach(p -> labels.add(p.label()));
-        return finding(c);
+        Optional<Finding> missed = mirror.accept(e, before);
+        return finding(c).or(() -> missed);
     }
 
     /** The engine's own failure (a hang, a crash) first, then the first broken invariant. */

@@ -91,4 +91,20 @@ class MainTest {
         assertThat(run("replay", ok.toString(), "--engine", "reference")).as(err.toString()).isEqualTo(Main.OK);
         assertThat(out.toString()).contains("holds:");
     }
+
+    @Test
+    void aFailingPropertyExitsWith1AndNamesTheReportThatReplaysToTheSameFailure() {
+        int code = run("run", "--engine", "canary-missing-bus-offset", "--property", "resource-p2p",
+                "--tries", "300", "--seed", "20261127", "--report-dir", dir.toString());
+        assertThat(code).as(out.toString() + err.toString()).isEqualTo(Main.FAILED);
+        Path report = dir.resolve("resource-p2p").resolve("report.txt");
+        assertThat(out.toString()).contains("failed", "report " + report);
+        assertThat(report).exists();
+
+        out.getBuffer().setLength(0);
+        Path trace = dir.resolve("resource-p2p").resolve("counterexample.trace");
+        assertThat(run("replay", trace.toString())).isEqualTo(Main.FAILED);
+        // the missing offset breaks Translation first, P2pTranslation alongside (see CanaryTest)
+        assertThat(out.toString()).containsPattern("FAILED: (P2p)?Translation at step 1").contains("same failure as recorded");
+    }
 }

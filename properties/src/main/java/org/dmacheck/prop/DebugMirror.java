@@ -1,0 +1,252 @@
+package org.dmacheck.prop;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.dmacheck.spec.contract.Check;
+import org.dmacheck.spec.contract.ContractViolation;
+import org.dmacheck.spec.contract.DmaDebug;
+import org.dmacheck.spec.contract.DmaDebugOptions;
+import org.dmacheck.spec.contract.ExecutedFeed;
+import org.dmacheck.spec.driver.Binding;
+import org.dmacheck.spec.driver.Executed;
+import org.dmacheck.spec.driver.OpResult;
+import org.dmacheck.spec.op.Op;
+import org.dmacheck.spec.platform.DeviceId;
+import org.dmacheck.spec.platform.Direction;
+import org.dmacheck.spec.platform.DmaAttrs;
+import org.dmacheck.spec.platform.Platform;
+import org.dmacheck.spec.platform.Unsigned;
+
+/**
+ * The dma-debug mirror running next to a case: every executed step goes to {@link DmaDebug}
+ * through {@link ExecutedFeed}, what it reports becomes kernel-log lines ({@code DMA-API: ...
+ * [step N]}), and every misuse step must be reported with the check {@code kernel/dma/debug.c}
+ * would print for it (wrong size U3, wrong direction U7, unknown address U2, wrong sg count U6,
+ * sync outside S1/S2, sync direction S3 ...) — or BUG() on a DMA_NONE direction, as the kernel's
+ * wrappers do. A misuse the mirror does not report is a failure of kind {@link #MISSED}.
+ *
+ * <p>Where debug.c itself is blind, nothing is required: since v6.18 every single map books the
+ * same {@code phy} entry, so an unmap with another function shows only where the attributes differ
+ * ({@code dma_map_resource} = {@code dma_map_phys} with {@code DMA_ATTR_MMIO}); and
+ * {@code dma_unmap_page_attrs()} with {@code DMA_ATTR_MMIO} returns before the hook.
+ */
+final class DebugMirror {
+    /** The failure kind of a misuse step dma-debug did not report. */
+    static final String MISSED = "dma-debug-missed";
+
+    /** Any finding of check_unmap() on a found or missing entry. */
+    private static final Set<Check> ANY_UNMAP_CHECK = Set.copyOf(EnumSet.of(Check.U2, Check.U3, Check.U4, Check.U6,
+            Check.U7, Check.U9));
+
+    private final ExecutedFeed feed;
+    private final List<String> log = new ArrayList<>();
+
+    DebugMirror(Platform platform) {
+        this.feed = new ExecutedFeed(new DmaDebug(dev -> platform.config().devices().stream()
+                .filter(d -> d.id().equals(dev)).findFirst(), DmaDebugOptions.DEFAULT));
+    }
+
+    /** The dma-debug lines so far, each naming its step. */
+    List<String> log() {
+        return List.copyOf(log);
+    }
+
+    /**
+     * Feeds {@code e}; {@code before} are the live bindings just before it ran. Returns the
+     * failure when {@code e} is a misuse dma-debug should have reported and did not.
+     */
+    Optional<Finding> accept(Executed e, Collection<Binding> before) {
+        List<Set<Check>> expected = e.isMisuse() ? expected(e.op(), before, this::booked) : List.of();
+        List<ContractViolation> reported = reachesDebug(e.op()) ? feed.accept(asCalled(e, before)) : List.of();
+        reported.forEach(v -> log.add(v.render()));
+        if (!e.isMisuse() || (e.result() instanceof OpResult.Threw t && t.bugStyle())) {
+            return Optional.empty(); // a correct call, or a BUG() on DMA_NONE: reported by the crash
+        }
+        Set<Check> got = reported.stream().map(ContractViolation::check).collect(Collectors.toSet());
+        List<Set<Check>> missing = expected.stream().filter(any -> any.stream().noneMatch(got::contains)).toList();
+        if (missing.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Finding(MISSED, (int) e.step(), "DMA-API: dma-debug mirror missed a misuse [misuse="
+                + e.misuse() + "] [expected=" + missing.stream().map(DebugMirror::ids).collect(Collectors.joining(" and "))
+                + "] [reported=" + (got.isEmpty() ? "nothing" : ids(got)) + "] [step " + e.step() + "]"));
+    }
+
+    private int booked(DeviceId dev, long addr) {
+        return (int) feed.debug().entries(dev).stream().filter(x -> x.devAddr() == addr).count();
+    }
+
+    /**
+     * The step as the kernel's wrappers make it. {@code dma_map_resource()} and
+     * {@code dma_unmap_resource()} add {@code DMA_ATTR_MMIO} before the dma-debug hook (v6.18+), so
+     * a resource mapping unmapped as a page (or the reverse) differs in the attributes (U9). And an
+     * unmap carries an address, not a handle: every single unmap is fed by its address, so one
+     * inside a mapping finds no entry (and debug.c keeps the mapping's own), and a later unmap of
+     * a handle whose entry debug.c already dropped still reaches whatever is booked there.
+     */
+    private static Executed asCalled(Executed e, Collection<Binding> before) {
+        Op op = e.op();
+        Op called = op;
+        if (op instanceof Op.UnmapSingle u) {
+            Optional<Binding> b = find(before, u.handle());
+            if (b.isPresent() && b.get() instanceof Binding.Single m) {
+                called = new Op.UnmapUnknown(m.dev(), u.kind(), m.dmaAddr() + u.addrDelta(), u.size(), u.dir(), u.attrs());
+            }
+        }
+        if (called instanceof Op.MapSingle m) {
+            called = new Op.MapSingle(m.handle(), m.dev(), m.kind(), m.phys(), m.size(), m.dir(), called(m.kind(), m.attrs()));
+        } else if (called instanceof Op.UnmapSingle u) {
+            called = new Op.UnmapSingle(u.handle(), u.kind(), u.addrDelta(), u.size(), u.dir(), called(u.kind(), u.attrs()));
+        } else if (called instanceof Op.UnmapUnknown u) {
+            called = new Op.UnmapUnknown(u.dev(), u.kind(), u.dmaAddr(), u.size(), u.dir(), called(u.kind(), u.attrs()));
+        }
+        return called == op ? e : new Executed(e.step(), called, e.result(), e.misuse(), e.released(), e.misused());
+    }
+
+    /** The attributes the dma-debug hook sees: {@code dma_map/unmap_resource()} add {@code DMA_ATTR_MMIO}. */
+    private static long called(Op.MapKind kind, long attrs) {
+        return kind == Op.MapKind.RESOURCE ? attrs | DmaAttrs.MMIO : attrs;
+    }
+
+    /** {@code dma_unmap_page_attrs()} returns before any hook when given {@code DMA_ATTR_MMIO}. */
+    private static boolean reachesDebug(Op op) {
+        return !(op instanceof Op.UnmapSingle u && u.kind() == Op.MapKind.PAGE && (u.attrs() & DmaAttrs.MMIO) != 0);
+    }
+
+    /**
+     * What debug.c reports for the misuse {@code op}: each set is one mistake, satisfied by any of
+     * its checks. Empty when dma-debug has no hook for the call (two-step API, map direction) or
+     * when its books make the call look correct — they hold what the driver's calls booked,
+     * which after earlier misuse is not the driver's view: an entry found at the address decides.
+     *
+     * @param before the driver's live bindings before the call
+     * @param booked how many dma-debug entries of a device start at an address, before the call
+     */
+    static List<Set<Check>> expected(Op op, Collection<Binding> before, Booked booked) {
+        List<Set<Check>> out = new ArrayList<>();
+        if (!reachesDebug(op)) {
+            return out;
+        }
+        if (op instanceof Op.UnmapSingle u) {
+            find(before, u.handle()).filter(Binding.Single.class::isInstance).map(Binding.Single.class::cast)
+                    .ifPresent(b -> unmapAt(b.dev(), b.dmaAddr() + u.addrDelta(), u.addrDelta() == 0 ? b : null, u.kind(),
+                            u.size(), u.dir(), u.attrs(), before, booked, out));
+        } else if (op instanceof Op.UnmapUnknown u) {
+            List<Binding.Single> there = singlesAt(u.dev(), u.dmaAddr(), before);
+            unmapAt(u.dev(), u.dmaAddr(), there.size() == 1 ? there.get(0) : null, u.kind(), u.size(), u.dir(), u.attrs(),
+                    before, booked, out);
+        } else if (op instanceof Op.SyncSingle s) {
+            find(before, s.handle()).filter(Binding.Single.class::isInstance).map(Binding.Single.class::cast)
+                    .filter(b -> !heldByAnother(b, b.dmaAddr() + s.offset(), s.size(), before))
+                    .ifPresent(b -> {
+                        boolean inside = s.size() != 0 && Unsigned.fits(s.offset(), s.size())
+                                && !Unsigned.lt(b.size(), s.offset() + s.size());
+                        if (!inside) {
+                            // containing_match(): no entry holds the whole range (S2 only when its end wraps)
+                            out.add(EnumSet.of(Check.S1, Check.S2));
+                        }
+                        syncDirection(b.dir(), s.dir(), out);
+                    });
+        } else if (op instanceof Op.UnmapSg u) {
+            find(before, u.handle()).filter(Binding.Sg.class::isInstance).map(Binding.Sg.class::cast).ifPresent(b -> {
+                if (b.targets().stream().anyMatch(t -> booked.at(b.dev(), t.dmaAddr()) != 1)) {
+                    out.add(ANY_UNMAP_CHECK); // segments sharing an address: best fits, or none
+                    return;
+                }
+                if (u.nents() != b.nents()) {
+                    out.add(EnumSet.of(Check.U6));
+                }
+                if (u.dir() != b.dir()) {
+                    out.add(EnumSet.of(Check.U7));
+                }
+            });
+        } else if (op instanceof Op.SyncSg s) {
+            find(before, s.handle()).filter(Binding.Sg.class::isInstance).map(Binding.Sg.class::cast)
+                    .filter(b -> b.targets().stream().allMatch(t -> booked.at(b.dev(), t.dmaAddr()) == 1))
+                    .ifPresent(b -> {
+                        if (s.nents() != b.nents()) {
+                            out.add(EnumSet.of(Check.S6));
+                        }
+                        syncDirection(b.dir(), s.dir(), out);
+                    });
+        }
+        return out;
+    }
+
+    /** How many dma-debug entries of {@code dev} start at {@code addr}. */
+    @FunctionalInterface
+    interface Booked {
+        int at(DeviceId dev, long addr);
+    }
+
+    /**
+     * check_unmap() at {@code addr}: nothing booked there is U2 (U1 at DMA_MAPPING_ERROR); one
+     * entry, which the driver holds as {@code own}, is judged against it. Several entries (a best
+     * fit among them) or one the driver no longer knows (its books and debug.c's parted at an
+     * earlier misuse) decide nothing.
+     */
+    private static void unmapAt(DeviceId dev, long addr, Binding.Single own, Op.MapKind kind, long size, Direction dir,
+                                long attrs, Collection<Binding> before, Booked booked, List<Set<Check>> out) {
+        int n = booked.at(dev, addr);
+        if (n == 0) {
+            out.add(EnumSet.of(addr == DmaDebug.DMA_MAPPING_ERROR ? Check.U1 : Check.U2));
+        } else if (n == 1) {
+            if (own != null && !own.misused()) {
+                unmapOf(own, kind, size, dir, attrs, out);
+            }
+        } // several: bucket_find_exact() takes a perfect fit silently, else reports against a best fit or U2
+    }
+
+    private static List<Binding.Single> singlesAt(DeviceId dev, long addr, Collection<Binding> before) {
+        return before.stream().filter(o -> o instanceof Binding.Single s && s.dev().equals(dev) && s.dmaAddr() == addr)
+                .map(Binding.Single.class::cast).toList();
+    }
+
+    /**
+     * Another live mapping of the device holds all of {@code [addr, addr + size)}: debug.c's
+     * containing_match() may judge the sync against that mapping, however wrong it is for {@code b}.
+     */
+    private static boolean heldByAnother(Binding.Single b, long addr, long size, Collection<Binding> before) {
+        return Unsigned.fits(addr, size) && before.stream().anyMatch(o -> o != b && o.dev().equals(b.dev())
+                && o.targets().stream().anyMatch(t -> !Unsigned.lt(addr, t.dmaAddr())
+                        && !Unsigned.lt(t.dmaAddr() + t.length(), addr + size)));
+    }
+
+    /** check_unmap() against {@code b}'s entry: size, attributes (the unmap function), direction. */
+    private static void unmapOf(Binding.Single b, Op.MapKind kind, long size, Direction dir, long attrs,
+                                List<Set<Check>> out) {
+        if (size != b.size()) {
+            out.add(EnumSet.of(Check.U3));
+        }
+        // every single map books a "phy" entry since v6.18: a wrong unmap function shows only as
+        // different attributes (map_resource vs map_phys without DMA_ATTR_MMIO), never as U4
+        long valid = DmaDebug.UNMAP_VALID_ATTRS;
+        if ((called(kind, attrs) & valid) != (called(b.kind(), b.attrs()) & valid)) {
+            out.add(EnumSet.of(Check.U9));
+        }
+        if (dir != b.dir()) {
+            out.add(EnumSet.of(Check.U7));
+        }
+    }
+
+    /** check_sync(): a direction other than a non-bidirectional mapping's. */
+    private static void syncDirection(Direction mapped,
+                                      Direction synced, List<Set<Check>> out) {
+        if (mapped != Direction.BIDIRECTIONAL && synced != mapped) {
+            out.add(EnumSet.of(Check.S3));
+        }
+    }
+
+    private static Optional<Binding> find(Collection<Binding> bindings, String handle) {
+        return bindings.stream().filter(b -> b.handle().equals(handle)).findFirst();
+    }
+
+    private static String ids(Set<Check> checks) {
+        return checks.stream().map(Check::id).sorted().collect(Collectors.joining("|"));
+    }
+}

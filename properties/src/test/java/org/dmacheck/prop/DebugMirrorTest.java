@@ -1,0 +1,125 @@
+package org.dmacheck.prop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.dmacheck.prop.exec.CallTimer;
+import org.dmacheck.spec.api.Engines;
+import org.dmacheck.spec.contract.Check;
+import org.dmacheck.spec.driver.Binding;
+import org.dmacheck.spec.driver.Executed;
+import org.dmacheck.spec.driver.OpResult;
+import org.dmacheck.spec.op.Op;
+import org.dmacheck.spec.platform.DeviceConfig;
+import org.dmacheck.spec.platform.DeviceId;
+import org.dmacheck.spec.platform.Direction;
+import org.dmacheck.spec.platform.DmaAttrs;
+import org.dmacheck.spec.platform.Platform;
+import org.dmacheck.spec.platform.PlatformConfig;
+import org.junit.jupiter.api.Test;
+
+/** The dma-debug mirror next to a case: misuse reported with debug.c's check, or a failure when missed. */
+class DebugMirrorTest {
+    private static final DeviceId DEV = DeviceId.of("dev0");
+    /** No IOMMU, no swiotlb, 64-bit masks: dma-direct returns phys, RAM starts at 1 MiB. */
+    private static final PlatformConfig DIRECT = Platform.builder().noSwiotlb()
+            .device(DeviceConfig.builder("dev0").masks(-1L).build()).config();
+    private static final Op MAP = new Op.MapSingle("m1", DEV, Op.MapKind.PHYS, 0x20_0000L, 0x1000, Direction.TO_DEVICE, 0);
+    /** What the driver holds after MAP on DIRECT: dma-direct's identity address 0x200000. */
+    private static final Binding.Single M1 = new Binding.Single("m1", DEV, Op.MapKind.PHYS, 0x20_0000L, 0x1000,
+            Direction.TO_DEVICE, 0, 0x20_0000L, false);
+
+    @Test
+    void aWrongSizeUnmapIsReportedAsU3WithItsStepAndTheRunHolds() {
+        Op wrongSize = new Op.UnmapSingle("m1", Op.MapKind.PHYS, 0, 0x200, Direction.TO_DEVICE, 0);
+        CaseRun.Outcome o;
+        try (CallTimer timer = new CallTimer(Duration.ofSeconds(5))) {
+            o = CaseRun.run(new DmaCase(DIRECT, List.of(MAP, wrongSize)), Engines.find("reference"), timer);
+        }
+        assertThat(o.failure()).as("%s", o.failure()).isEmpty();
+        // check_unmap(): the entry at 0x200000 was booked with 4096 bytes, freed with 512
+        assertThat(o.kernelLog()).anySatisfy(line -> assertThat(line)
+                .startsWith("DMA-API: dev0: device driver frees DMA memory with different size")
+                .contains("0x0000000000200000", "4096", "512", "[step 2]", "(mapped at step 1)"));
+    }
+
+    @Test
+    void anUnmapInsideAMappingLeavesItsEntryForTheLaterCorrectUnmapAndADoubleUnmapIsU2() {
+        // debug.c finds nothing at 0x200001 (U2) and keeps the entry at 0x200000; the correct unmap
+        // at step 3 drops it, so the unmap of 0x200000 at step 4 is U2 again
+        List<Op> ops = List.of(MAP, new Op.UnmapSingle("m1", Op.MapKind.PHYS, 1, 0xfff, Direction.TO_DEVICE, 0),
+                new Op.UnmapSingle("m1", Op.MapKind.PHYS, 0, 0x1000, Direction.TO_DEVICE, 0),
+                new Op.UnmapUnknown(DEV, Op.MapKind.PHYS, 0x20_0000L, 0x1000, Direction.TO_DEVICE, 0));
+        CaseRun.Outcome o;
+        try (CallTimer timer = new CallTimer(Duration.ofSeconds(5))) {
+            o = CaseRun.run(new DmaCase(DIRECT, ops), Engines.find("reference"), timer);
+        }
+        assertThat(o.failure()).as("%s", o.failure()).isEmpty();
+        assertThat(o.kernelLog().stream().filter(l -> l.startsWith("DMA-API:")))
+                .allMatch(l -> l.contains("device driver tries to free DMA memory it has not allocated"))
+                .anyMatch(l -> l.contains("0x0000000000200001") && l.contains("[step 2]"))
+                .anyMatch(l -> l.contains("0x0000000000200000") && l.contains("[step 4]"))
+                .hasSize(2);
+    }
+
+    @Test
+    void aMisuseTheMirrorDoesNotReportIsAFailureNamingWhatWasExpected() {
+        DebugMirror mirror = new DebugMirror(Platform.build(DIRECT));
+        // the map never reached the mirror, so the feed finds no m1 to sync and dma-debug hears nothing
+        Executed unmap = new Executed(2, new Op.SyncSingle("m1", false, 0, 0x1000, Direction.FROM_DEVICE),
+                new OpResult.Done(), "sync of m1 with wrong direction FROM_DEVICE (mapped TO_DEVICE)", List.of(),
+                List.of("m1"));
+        Optional<Finding> f = mirror.accept(unmap, List.of(M1));
+        assertThat(f).isPresent();
+        assertThat(f.get().kind()).isEqualTo(DebugMirror.MISSED);
+        assertThat(f.get().step()).isEqualTo(2);
+        // check_sync() of a FROM_DEVICE sync on a TO_DEVICE entry says S3
+        assertThat(f.get().text()).contains("[expected=S3]", "[reported=nothing]", "[step 2]");
+    }
+
+    /** dma-debug's books: one entry, at m1's 0x200000. */
+    private static final DebugMirror.Booked AT_M1 = (d, a) -> a == 0x20_0000L ? 1 : 0;
+
+    @Test
+    void whatDebugCReportsForEachMisuse() {
+        // wrong size and direction at once: U3 and U7, both required
+        assertThat(DebugMirror.expected(new Op.UnmapSingle("m1", Op.MapKind.PHYS, 0, 0x800, Direction.FROM_DEVICE, 0),
+                List.of(M1), AT_M1)).containsExactly(Set.of(Check.U3), Set.of(Check.U7));
+        // an address inside the mapping: no entry starts there, U2 hides everything else
+        assertThat(DebugMirror.expected(new Op.UnmapSingle("m1", Op.MapKind.PHYS, 0x10, 0xff0, Direction.TO_DEVICE, 0),
+                List.of(M1), AT_M1)).containsExactly(Set.of(Check.U2));
+        // resource vs phys: dma_unmap_resource() adds DMA_ATTR_MMIO, the booked attrs lack it
+        assertThat(DebugMirror.expected(new Op.UnmapSingle("m1", Op.MapKind.RESOURCE, 0, 0x1000, Direction.TO_DEVICE, 0),
+                List.of(M1), AT_M1)).containsExactly(Set.of(Check.U9));
+        // ... but a map_phys with DMA_ATTR_MMIO is a map_resource: nothing to see
+        Binding.Single mmio = new Binding.Single("m2", DEV, Op.MapKind.PHYS, 0x7000_0000L, 0x1000, Direction.TO_DEVICE,
+                DmaAttrs.MMIO, 0x7000_0000L, false);
+        assertThat(DebugMirror.expected(new Op.UnmapSingle("m2", Op.MapKind.RESOURCE, 0, 0x1000, Direction.TO_DEVICE,
+                DmaAttrs.MMIO), List.of(mmio), (d, a) -> 1)).isEmpty();
+        // page vs phys: both book a "phy" entry since v6.18, debug.c cannot tell them apart
+        assertThat(DebugMirror.expected(new Op.UnmapSingle("m1", Op.MapKind.PAGE, 0, 0x1000, Direction.TO_DEVICE, 0),
+                List.of(M1), AT_M1)).isEmpty();
+        // a sync reaching past the end, however it starts: containing_match() finds no entry holding
+        // the whole range, so S1 (S2 needs an end that wraps past 2^64)
+        for (long[] r : new long[][] {{0x1000, 1}, {0xfff, 2}, {0, 0x1001}}) {
+            assertThat(DebugMirror.expected(new Op.SyncSingle("m1", true, r[0], r[1], Direction.TO_DEVICE), List.of(M1), AT_M1))
+                    .containsExactly(Set.of(Check.S1, Check.S2));
+        }
+        // FROM_DEVICE sync of a TO_DEVICE mapping: S3
+        assertThat(DebugMirror.expected(new Op.SyncSingle("m1", false, 0, 0x1000, Direction.FROM_DEVICE), List.of(M1), AT_M1))
+                .containsExactly(Set.of(Check.S3));
+        // an unmap where nothing starts: U2; at DMA_MAPPING_ERROR: U1
+        assertThat(DebugMirror.expected(new Op.UnmapUnknown(DEV, Op.MapKind.PHYS, 0xDEAD_0000L, 0x1000,
+                Direction.BIDIRECTIONAL, 0), List.of(M1), AT_M1)).containsExactly(Set.of(Check.U2));
+        assertThat(DebugMirror.expected(new Op.UnmapUnknown(DEV, Op.MapKind.PHYS, -1L, 0x1000,
+                Direction.BIDIRECTIONAL, 0), List.of(M1), AT_M1)).containsExactly(Set.of(Check.U1));
+        // two entries at 0x200000: debug.c picks a best fit (or none); nothing is required
+        Binding.Single twin = new Binding.Single("m2", DEV, Op.MapKind.PHYS, 0x30_0000L, 0x2000, Direction.FROM_DEVICE, 0,
+                0x20_0000L, false);
+        assertThat(DebugMirror.expected(new Op.UnmapUnknown(DEV, Op.MapKind.PHYS, 0x20_0000L, 0x3000,
+                Direction.FROM_DEVICE, 0), List.of(M1, twin), (d, a) -> a == 0x20_0000L ? 2 : 0)).isEmpty();
+    }
+}
