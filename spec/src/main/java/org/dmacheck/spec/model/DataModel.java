@@ -35,6 +35,7 @@ public final class DataModel {
     /** Per live mapping: the device's expected view and the bytes a copy out must move or drop. */
     public static final class Track {
         private final ByteMap device = ByteMap.unknownByDefault();
+        /** What the device wrote through this mapping since the last copy in. */
         private final ByteMap pending = ByteMap.unknownByDefault();
         private final RangeSet cpuDirty = new RangeSet();
         private final List<IntervalIndex.Entry<Track>> indexed = new ArrayList<>();
@@ -249,9 +250,9 @@ public final class DataModel {
                 cpu.put(p.phys(), bytes, step);
             } else {
                 cpu.forget(p.phys(), p.length(), step);
-                if (p.dir().deviceMayWrite()) {
-                    t.pending.put(p.phys(), bytes, step);
-                }
+                // kept for every direction (a copy out moves only what the direction lets the device
+                // write): a copy in may revert it in the device's view too (lineNeighbours)
+                t.pending.put(p.phys(), bytes, step);
             }
             for (IntervalIndex.Entry<Track> e : byPhys.overlapping(p.phys(), p.physLast())) {
                 Track other = e.value();
@@ -296,7 +297,9 @@ public final class DataModel {
      * A copy in on a non-coherent device may be a bounce copy: CPU stores into the slot's cache lines,
      * which still hold what the CPU last saw there, then a clean of whole lines. Device writes next to
      * the range in those lines (up to a line away: the slot's line alignment is the engine's) are
-     * reverted in memory (N3, §13 H43: a redundant sync_for_device is legal); they become unknown.
+     * reverted in memory (N3, §13 H43: a redundant sync_for_device is legal); they become unknown,
+     * to the device and to the CPU's next copy out — whatever the direction (a device that writes
+     * through a TO_DEVICE mapping without an IOMMU is not stopped).
      */
     private void lineNeighbours(Track t, Piece p, long step) {
         long reach = platform.config().cacheLineSize() - 1;
