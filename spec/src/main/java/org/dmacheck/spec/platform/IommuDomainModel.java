@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -19,7 +21,10 @@ import java.util.function.Consumer;
  *
  * <p>Besides the {@link IommuHw} face an engine programs, the class offers read-only observation for
  * invariants: live and pending PTE counts, PTEs in a range, IOTLB contents and flush counters. Every
- * operation costs O(granules touched × log n); nothing scans the whole table.
+ * operation costs O(granules touched × log n); nothing scans the whole table. Each change of a
+ * translation is recorded in the platform's {@link Touched}: the PTEs written, made visible or
+ * cleared, and the IOTLB entries an invalidation drops while they disagree with the page table
+ * (kept as a set of stale granules, so that even {@link #flushIotlbAll} names only those).
  */
 public final class IommuDomainModel implements IommuHw {
     // Kernel errno numbers (same as org.dmacheck.spec.api.Errno; platform must not depend on api).
@@ -32,15 +37,19 @@ public final class IommuDomainModel implements IommuHw {
     private final Consumer<String> log;
     private final TreeMap<Long, IommuPte> ptes = new TreeMap<>(Long::compareUnsigned);
     private final TreeMap<Long, IommuPte> iotlb = new TreeMap<>(Long::compareUnsigned);
+    /** Granules whose IOTLB entry differs from what a page-table walk would give now. */
+    private final TreeSet<Long> stale = new TreeSet<>(Long::compareUnsigned);
+    private final Touched touched;
     private long pending;
     private long iotlbSyncs;
     private long flushAlls;
 
-    IommuDomainModel(DomainConfig config, List<IovaRange> reserved, Consumer<String> log) {
+    IommuDomainModel(DomainConfig config, List<IovaRange> reserved, Consumer<String> log, Touched touched) {
         this.config = config;
         this.reserved = List.copyOf(reserved);
         this.granule = config.granule();
         this.log = log;
+        this.touched = touched;
     }
 
     @Override
@@ -78,6 +87,8 @@ public final class IommuDomainModel implements IommuHw {
             if (pte.pending()) {
                 ptes.put(pte.iova(), new IommuPte(pte.iova(), pte.phys(), pte.prot(), false));
                 pending--;
+                restale(pte.iova());
+                touchGranule(pte.iova(), "iommu_sync_map");
             }
         }
         return 0;
@@ -108,11 +119,15 @@ public final class IommuDomainModel implements IommuHw {
             if (pte.pending()) {
                 pending--;
             }
+            restale(g);
             unmapped += granule;
             g += granule;
             if (g == 0) {
                 break;
             }
+        }
+        if (unmapped != 0) {
+            touched.iova(config.id(), iova, iova + unmapped - 1, "iommu_unmap");
         }
         return unmapped;
     }
@@ -123,6 +138,8 @@ public final class IommuDomainModel implements IommuHw {
         iotlbSyncs++;
         if (size != 0) {
             range(iotlb, iova, size).clear();
+            long last = Unsigned.fits(iova, size) ? iova + size - 1 : Unsigned.MAX;
+            dropStale(stale.subSet(Unsigned.alignDown(iova, granule), true, last, true), "iotlb_sync");
         }
     }
 
@@ -130,6 +147,7 @@ public final class IommuDomainModel implements IommuHw {
     public void flushIotlbAll() {
         flushAlls++;
         iotlb.clear();
+        dropStale(stale, "flush_iotlb_all");
     }
 
     /** The physical address a PTE (live or pending) maps {@code iova} to, or 0. */
@@ -214,6 +232,7 @@ public final class IommuDomainModel implements IommuHw {
             }
             if (fill) {
                 iotlb.put(g, pte);
+                stale.remove(g);
             }
         }
         if (write ? !pte.writable() : !pte.readable()) {
@@ -249,11 +268,35 @@ public final class IommuDomainModel implements IommuHw {
         }
         for (long off = 0; Unsigned.lt(off, size); off += granule) {
             ptes.put(iova + off, new IommuPte(iova + off, phys + off, prot, pendingSync));
+            restale(iova + off);
         }
         if (pendingSync) {
             pending += Long.divideUnsigned(size, granule);
         }
+        touched.iova(config.id(), iova, iova + size - 1, pendingSync ? "iommu_map_nosync" : "iommu_map");
         return 0;
+    }
+
+    /** Keeps {@link #stale} right for granule {@code g} after its PTE changed. */
+    private void restale(long g) {
+        IommuPte cached = iotlb.get(g);
+        if (cached != null && !cached.equals(ptes.get(g))) {
+            stale.add(g);
+        } else {
+            stale.remove(g);
+        }
+    }
+
+    /** The stale entries just invalidated changed translations: record them, and forget them. */
+    private void dropStale(SortedSet<Long> dropped, String by) {
+        for (long g : dropped) {
+            touchGranule(g, by);
+        }
+        dropped.clear();
+    }
+
+    private void touchGranule(long g, String by) {
+        touched.iova(config.id(), g, g + granule - 1, by);
     }
 
     /** The entries of {@code map} whose granules overlap {@code [iova, iova+size)} (size != 0). */

@@ -20,12 +20,17 @@ final class MemorySystem {
     /** Uncached page ranges (coherent allocations): start -> last. */
     private final TreeMap<Long, Long> uncached = new TreeMap<>(Long::compareUnsigned);
     private final Consumer<String> log;
+    private final Touched touched;
 
-    /** @param cache the CPU cache, or null when every master is coherent */
-    MemorySystem(PhysicalMemory memory, CpuCache cache, Consumer<String> log) {
+    /**
+     * @param cache   the CPU cache, or null when every master is coherent
+     * @param touched where every change of bytes is recorded
+     */
+    MemorySystem(PhysicalMemory memory, CpuCache cache, Consumer<String> log, Touched touched) {
         this.memory = memory;
         this.cache = cache;
         this.log = log;
+        this.touched = touched;
     }
 
     MemoryRegion regionOf(long phys) {
@@ -72,6 +77,11 @@ final class MemorySystem {
     }
 
     void cpuWrite(long phys, byte[] data) {
+        store(phys, data, "CPU store");
+    }
+
+    private void store(long phys, byte[] data, String by) {
+        touched.memory(phys, data.length, by);
         forEachCpuChunk(phys, data.length, "CPU write", (a, off, n, cached) -> {
             if (cached) {
                 cache.cpuWrite(a, data, off, n);
@@ -84,7 +94,7 @@ final class MemorySystem {
     void cpuCopy(long dst, long src, long len) {
         for (long done = 0; Unsigned.lt(done, len); ) {
             int n = (int) Unsigned.min(len - done, CHUNK);
-            cpuWrite(dst + done, cpuRead(src + done, n));
+            store(dst + done, cpuRead(src + done, n), "memcpy");
             done += n;
         }
     }
@@ -94,7 +104,7 @@ final class MemorySystem {
         Arrays.fill(pattern, value);
         for (long done = 0; Unsigned.lt(done, len); ) {
             int n = (int) Unsigned.min(len - done, CHUNK);
-            cpuWrite(phys + done, n == pattern.length ? pattern : Arrays.copyOf(pattern, n));
+            store(phys + done, n == pattern.length ? pattern : Arrays.copyOf(pattern, n), "memset");
             done += n;
         }
     }
@@ -102,6 +112,7 @@ final class MemorySystem {
     /** {@code arch_sync_dma_for_device}: clean the cacheable part of the range. */
     void clean(long phys, long size, String who) {
         if (cache != null && checkSyncRange(phys, size, who)) {
+            touchLines(phys, size, who);
             cache.clean(phys, size);
         }
     }
@@ -109,6 +120,7 @@ final class MemorySystem {
     /** {@code arch_sync_dma_for_cpu}: invalidate the cacheable part of the range. */
     void invalidate(long phys, long size, String who) {
         if (cache != null && checkSyncRange(phys, size, who)) {
+            touchLines(phys, size, who);
             cache.invalidate(phys, size);
         }
     }
@@ -124,6 +136,7 @@ final class MemorySystem {
 
     /** A device write of {@code [phys, phys+len)}, known to lie in one region. */
     void deviceWrite(long phys, byte[] src, int off, int len, boolean coherent) {
+        touched.memory(phys, len, "device write");
         if (cache != null && coherent && regionOf(phys).kind().cacheable()) {
             cache.coherentWrite(phys, src, off, len);
         } else {
@@ -137,6 +150,7 @@ final class MemorySystem {
      * the uncached remap of {@code dma_direct_alloc}).
      */
     void zeroUncached(long phys, long size) {
+        touched.memory(phys, size, "zeroed coherent pages");
         if (cache != null) {
             cache.discard(phys, size);
         }
@@ -145,7 +159,18 @@ final class MemorySystem {
     }
 
     void releaseUncached(long phys) {
-        uncached.remove(phys);
+        Long last = uncached.remove(phys);
+        if (last != null) {
+            touched.memory(phys, last - phys + 1, "freed coherent pages");
+        }
+    }
+
+    /** Records the whole cache lines over {@code [phys, phys+size)} (a clean or invalidate moves lines). */
+    private void touchLines(long phys, long size, String who) {
+        long line = cache.lineSize();
+        long start = Unsigned.alignDown(phys, line);
+        long end = Unsigned.alignUp(phys + size, line);
+        touched.memory(start, end == 0 ? -start : end - start, who);
     }
 
     private boolean isUncached(long phys) {

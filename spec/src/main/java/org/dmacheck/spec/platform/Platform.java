@@ -21,7 +21,8 @@ import java.util.Optional;
  *       either move data or record a {@link DmaAccess.Fault}; {@link #resolve} probes one byte
  *       without side effects;</li>
  *   <li>observation: {@link #faults}, {@link #kernelLog}, {@link #domain}, {@link #pci},
- *       {@link #memoryPagesBacked}, cache line counts;</li>
+ *       {@link #memoryPagesBacked}, cache line counts, and {@link #touched}: what changed since
+ *       the checker's last {@link #clearTouched};</li>
  *   <li>buffers: {@link #buffers} hands out RAM for driver buffers.</li>
  * </ul>
  *
@@ -36,15 +37,17 @@ public final class Platform implements Hardware {
     private final BufferAllocator buffers;
     private final DeviceBus bus;
     private final List<String> kernelLog = new ArrayList<>();
+    private final Touched touched = new Touched();
 
     private Platform(PlatformConfig config) {
         this.config = config;
         PhysicalMemory phys = new PhysicalMemory(config.regions());
         boolean nonCoherent = config.devices().stream().anyMatch(d -> !d.coherent());
-        this.memory = new MemorySystem(phys, nonCoherent ? new CpuCache(phys, config.cacheLineSize()) : null, this::warn);
+        this.memory = new MemorySystem(phys, nonCoherent ? new CpuCache(phys, config.cacheLineSize()) : null, this::warn,
+                touched);
         this.pci = new PciTopology(config.hostBridges(), config.pciNodes(), config.cpuSupportsP2p());
         for (DomainConfig d : config.domains()) {
-            domains.put(d.id(), new IommuDomainModel(d, reservedRegions(config, d), this::warn));
+            domains.put(d.id(), new IommuDomainModel(d, reservedRegions(config, d), this::warn, touched));
         }
         for (DeviceConfig d : config.devices()) {
             devices.put(d.id(), d);
@@ -186,6 +189,20 @@ public final class Platform implements Hardware {
     /** Valid CPU cache lines right now (0 without a cache). */
     public long validCacheLines() {
         return memory.cache() == null ? 0 : memory.cache().validLines();
+    }
+
+    /**
+     * The memory bytes and IOMMU translations changed since the last {@link #clearTouched} (live
+     * view; see {@link Touched} for what is recorded). A checker clears it as a step starts and reads
+     * it after the step to learn, in O(what changed), which live mappings the step can have affected.
+     */
+    public Touched touched() {
+        return touched;
+    }
+
+    /** Starts a new {@link #touched} record. */
+    public void clearTouched() {
+        touched.clear();
     }
 
     // ---- Hardware -------------------------------------------------------------------------------
