@@ -78,6 +78,7 @@ public final class Checker {
     public Checked step(Op op) {
         Usage before = Usage.take(platform, engine);
         int faults = platform.faults().size();
+        platform.clearTouched(); // platform.touched() then holds what this step changed
         Executed e = driver.execute(op);
         Usage after = Usage.take(platform, engine);
         LedgerChange change = ledger.apply(e);

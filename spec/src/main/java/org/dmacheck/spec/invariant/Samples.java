@@ -1,12 +1,16 @@
 package org.dmacheck.spec.invariant;
 
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.dmacheck.spec.model.Mapping;
 import org.dmacheck.spec.platform.DeviceId;
 import org.dmacheck.spec.model.Piece;
 import org.dmacheck.spec.platform.MemoryRegion;
 import org.dmacheck.spec.platform.P2pMapType;
 import org.dmacheck.spec.platform.Platform;
 import org.dmacheck.spec.platform.RegionKind;
+import org.dmacheck.spec.platform.Resolution;
 
 /**
  * Which bytes of a piece to probe: the first and the last, the bytes on both sides of the first
@@ -46,6 +50,25 @@ final class Samples {
             out.add(Long.remainderUnsigned(h, len));
         }
         return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * Where the sampled bytes of {@code p} reach the swiotlb pool instead of their own bytes, as
+     * {@code base -> {first, last}}: {@code base} is the pool address that stands for byte 0 of the
+     * piece, {@code first} and {@code last} the lowest and highest sampled offsets that reach
+     * {@code base + offset} (one entry for a bounce slot; more if the engine scattered the piece).
+     */
+    static Map<Long, long[]> bounced(StepContext ctx, Mapping m, Piece p, long granule) {
+        Map<Long, long[]> groups = new TreeMap<>(Long::compareUnsigned);
+        for (long k : offsets(p, granule)) {
+            Resolution r = ctx.resolve(m.dev(), p.dmaAddr() + k, !p.dir().deviceMayRead());
+            if (r instanceof Resolution.Reached at && at.phys() != p.phys() + k && inPool(ctx.platform(), at.phys())) {
+                long[] span = groups.computeIfAbsent(at.phys() - k, b -> new long[] {k, k});
+                span[0] = Math.min(span[0], k);
+                span[1] = Math.max(span[1], k);
+            }
+        }
+        return groups;
     }
 
     /** Whether {@code phys} lies in the swiotlb pool. */

@@ -12,6 +12,7 @@ import org.dmacheck.spec.op.Op;
 import org.dmacheck.spec.platform.DeviceId;
 import org.dmacheck.spec.platform.Platform;
 import org.dmacheck.spec.platform.Resolution;
+import org.dmacheck.spec.platform.Touched;
 
 /**
  * Everything an invariant may look at after one step: the step, what it changed in the ledger, the
@@ -92,6 +93,14 @@ public final class StepContext {
     /** How many device faults the platform had recorded before this step. */
     public int faultsBefore() {
         return faultsBefore;
+    }
+
+    /**
+     * What the step changed in the hardware ({@link Platform#touched}, which the {@link Checker}
+     * clears as the step starts): memory ranges, and IOVA ranges per IOMMU domain.
+     */
+    public Touched touched() {
+        return platform.touched();
     }
 
     /** {@link Platform#resolve}, memoised for this step. */

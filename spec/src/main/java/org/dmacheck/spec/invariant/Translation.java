@@ -262,17 +262,7 @@ public final class Translation implements Invariant {
 
     /** Bytes a live mapping reaches in the swiotlb pool must be its own: no other live mapping's. */
     private Optional<Violation> claimBounce(StepContext ctx, Mapping m, Piece p) {
-        Map<Long, long[]> groups = new TreeMap<>(Long::compareUnsigned);
-        for (long k : Samples.offsets(p, granuleOf(ctx.platform(), m))) {
-            Resolution r = ctx.resolve(m.dev(), p.dmaAddr() + k, !p.dir().deviceMayRead());
-            if (r instanceof Resolution.Reached at && at.phys() != p.phys() + k && Samples.inPool(ctx.platform(), at.phys())) {
-                long base = at.phys() - k;
-                long[] span = groups.computeIfAbsent(base, b -> new long[] {k, k});
-                span[0] = Math.min(span[0], k);
-                span[1] = Math.max(span[1], k);
-            }
-        }
-        for (Map.Entry<Long, long[]> g : groups.entrySet()) {
+        for (Map.Entry<Long, long[]> g : Samples.bounced(ctx, m, p, granuleOf(ctx.platform(), m)).entrySet()) {
             long start = g.getKey() + g.getValue()[0];
             long last = g.getKey() + g.getValue()[1];
             for (IntervalIndex.Entry<String> other : poolClaims.overlapping(start, last)) {

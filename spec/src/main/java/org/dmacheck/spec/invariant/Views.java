@@ -35,7 +35,12 @@ final class Views {
 
     /** The first sampled byte of {@code piece} the device would read differently from {@code expected}. */
     static Optional<Mismatch> deviceSees(StepContext ctx, DeviceId dev, Piece piece, ByteMap expected, long granule) {
-        for (long k : Samples.offsets(piece, granule)) {
+        return deviceSees(ctx, dev, piece, expected, Samples.offsets(piece, granule));
+    }
+
+    /** The first byte of {@code piece}, at {@code offsets}, the device would read differently from {@code expected}. */
+    static Optional<Mismatch> deviceSees(StepContext ctx, DeviceId dev, Piece piece, ByteMap expected, long[] offsets) {
+        for (long k : offsets) {
             ByteMap.Run want = expected.runs(piece.phys() + k, 1).get(0);
             if (!want.known()) {
                 continue;
