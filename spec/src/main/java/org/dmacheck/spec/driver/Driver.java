@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.dmacheck.spec.api.CoherentBuffer;
@@ -58,7 +56,7 @@ public final class Driver {
 
     private final Platform platform;
     private final DmaEngine engine;
-    private final Map<String, Binding> bindings = new LinkedHashMap<>();
+    private final BindingTable bindings = new BindingTable();
     private long step;
 
     public Driver(Platform platform, DmaEngine engine) {
@@ -188,7 +186,7 @@ public final class Driver {
             case RESOURCE -> engine.mapResource(m.dev(), m.phys(), m.size(), m.dir(), m.attrs());
         }));
         if (o.result instanceof OpResult.Mapped r && !r.failed()) {
-            bindings.put(m.handle(), new Binding.Single(m.handle(), m.dev(), m.kind(), m.phys(), m.size(), m.dir(),
+            bindings.put(new Binding.Single(m.handle(), m.dev(), m.kind(), m.phys(), m.size(), m.dir(),
                     m.attrs(), r.dmaAddr(), o.misuse != null));
         }
     }
@@ -222,7 +220,7 @@ public final class Driver {
     }
 
     private void unmapUnknown(Op.UnmapUnknown u, Outcome o) {
-        List<Binding> starting = bindingsStartingAt(u.dev(), u.dmaAddr());
+        List<Binding> starting = bindings.startingAt(u.dev(), u.dmaAddr());
         Binding.Single exact = null;
         for (Binding b : starting) {
             if (b instanceof Binding.Single s && s.kind() == u.kind() && s.size() == u.size() && s.dir() == u.dir()) {
@@ -298,7 +296,7 @@ public final class Driver {
         });
         if (o.result instanceof OpResult.MappedSg r && !r.failed()) {
             int count = Math.min(r.count(), nents);
-            bindings.put(m.handle(), new Binding.Sg(m.handle(), m.dev(), sgl, nents, m.dir(), m.attrs(), count,
+            bindings.put(new Binding.Sg(m.handle(), m.dev(), sgl, nents, m.dir(), m.attrs(), count,
                     o.misuse != null));
         }
     }
@@ -334,6 +332,7 @@ public final class Driver {
             }
             return new OpResult.Done();
         });
+        bindings.refresh(b.handle());
         flagMisuse(b, wrong, "sync_sg of " + b.handle(), o);
     }
 
@@ -373,7 +372,7 @@ public final class Driver {
             return new OpResult.IovaAllocated(ok, state.addr(), state.rawSize());
         });
         if (o.result instanceof OpResult.IovaAllocated) {
-            bindings.put(t.handle(), new Binding.Iova(t.handle(), t.dev(), state, t.phys(), t.size(), List.of(), false));
+            bindings.put(new Binding.Iova(t.handle(), t.dev(), state, t.phys(), t.size(), List.of(), false));
         }
     }
 
@@ -399,10 +398,11 @@ public final class Driver {
         }
         o.result = call(() -> new OpResult.Status(
                 engine.iovaLink(b.dev(), b.state(), l.phys(), l.offset(), l.size(), l.dir(), l.attrs())));
+        bindings.refresh(b.handle());
         if (o.result instanceof OpResult.Status s && !s.failed()) {
             List<Binding.Link> links = new ArrayList<>(b.links());
             links.add(new Binding.Link(l.offset(), l.phys(), l.size(), l.dir(), l.attrs()));
-            bindings.put(b.handle(), b.withLinks(links));
+            bindings.put(b.withLinks(links));
         }
         flagMisuse(bindings.get(b.handle()), wrong, "dma_iova_link into " + b.handle(), o);
     }
@@ -418,6 +418,7 @@ public final class Driver {
                     + Unsigned.hex(b.state().size()) + "-byte allocation");
         }
         o.result = call(() -> new OpResult.Status(engine.iovaSync(b.dev(), b.state(), s.offset(), s.size())));
+        bindings.refresh(b.handle());
         flagMisuse(b, wrong, "dma_iova_sync of " + b.handle(), o);
     }
 
@@ -438,10 +439,11 @@ public final class Driver {
             engine.iovaUnlink(b.dev(), b.state(), u.offset(), u.size(), u.dir(), u.attrs());
             return new OpResult.Done();
         });
+        bindings.refresh(b.handle());
         if (idx >= 0) {
             List<Binding.Link> links = new ArrayList<>(b.links());
             links.remove(idx);
-            bindings.put(b.handle(), b.withLinks(links));
+            bindings.put(b.withLinks(links));
         }
         flagMisuse(bindings.get(b.handle()), wrong, "dma_iova_unlink of " + b.handle(), o);
     }
@@ -538,7 +540,7 @@ public final class Driver {
         }
         o.result = call(() -> new OpResult.Allocated(engine.allocCoherent(a.dev(), a.size(), a.attrs())));
         if (o.result instanceof OpResult.Allocated r && !r.failed()) {
-            bindings.put(a.handle(), new Binding.Coherent(a.handle(), a.dev(), r.buffer(), a.attrs(), false));
+            bindings.put(new Binding.Coherent(a.handle(), a.dev(), r.buffer(), a.attrs(), false));
         }
     }
 
@@ -628,7 +630,7 @@ public final class Driver {
     }
 
     private boolean rebinds(String handle, Outcome o) {
-        if (bindings.containsKey(handle)) {
+        if (bindings.contains(handle)) {
             o.result = new OpResult.Skipped("handle " + handle + " is already live");
             return true;
         }
@@ -721,34 +723,17 @@ public final class Driver {
     private void markMisused(Binding b, Outcome o) {
         Binding m = b;
         if (m instanceof Binding.Single s) {
-            bindings.put(s.handle(), s.asMisused());
+            bindings.put(s.asMisused());
         } else if (m instanceof Binding.Sg g) {
-            bindings.put(g.handle(), g.asMisused());
+            bindings.put(g.asMisused());
         } else if (m instanceof Binding.Iova v) {
-            bindings.put(v.handle(), v.asMisused());
+            bindings.put(v.asMisused());
         } else if (m instanceof Binding.Coherent c) {
-            bindings.put(c.handle(), new Binding.Coherent(c.handle(), c.dev(), c.buffer(), c.attrs(), true));
+            bindings.put(new Binding.Coherent(c.handle(), c.dev(), c.buffer(), c.attrs(), true));
         }
         if (m != null && !o.misused.contains(m.handle())) {
             o.misused.add(m.handle());
         }
-    }
-
-    /** Live bindings of {@code dev} that have a segment starting at {@code addr} (misuse only; O(n)). */
-    private List<Binding> bindingsStartingAt(DeviceId dev, long addr) {
-        List<Binding> out = new ArrayList<>();
-        for (Binding b : bindings.values()) {
-            if (!b.dev().equals(dev)) {
-                continue;
-            }
-            boolean starts = b instanceof Binding.Iova v
-                    ? v.state().inUse() && v.state().addr() == addr
-                    : b.targets().stream().anyMatch(t -> t.dmaAddr() == addr);
-            if (starts) {
-                out.add(b);
-            }
-        }
-        return out;
     }
 
     private static final class Outcome {

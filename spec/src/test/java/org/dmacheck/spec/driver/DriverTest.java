@@ -180,4 +180,38 @@ class DriverTest {
         assertThat(p.kernelLog()).anyMatch(l -> l.contains("unmap of unknown"));
         assertThat(DmaEngine.DMA_MAPPING_ERROR).isEqualTo(-1L);
     }
+
+    @Test
+    void unmapByAddressNamesEveryBindingStartingThereOldestFirst() {
+        Platform p = direct();
+        Driver d = new Driver(p, new ToyEngine(p));
+        // toy without IOMMU: DMA address = phys, so m1 and m3 (the same buffer) both start at BUF
+        d.execute(new Op.MapSingle("m1", DEV, Op.MapKind.PHYS, BUF, 0x100, Direction.TO_DEVICE, 0));
+        d.execute(new Op.MapSingle("m2", DEV, Op.MapKind.PHYS, BUF + 0x1000, 0x100, Direction.TO_DEVICE, 0));
+        d.execute(new Op.MapSingle("m3", DEV, Op.MapKind.PHYS, BUF, 0x200, Direction.TO_DEVICE, 0));
+        // a sync with a wrong direction re-stores m1 as misused: it stays the oldest
+        d.execute(new Op.SyncSingle("m1", true, 0, 0x10, Direction.FROM_DEVICE));
+        Executed x = d.execute(new Op.UnmapUnknown(DEV, Op.MapKind.PHYS, BUF, 0x100, Direction.TO_DEVICE, 0));
+        assertThat(x.misuse()).isEqualTo("unmap by address of [m1, m3] with wrong arguments");
+        assertThat(x.misused()).containsExactly("m1", "m3");
+    }
+
+    @Test
+    void unmapByAddressFindsAScatterlistSegmentAndATwoStepStateUntilReleased() {
+        Platform p = iommu();
+        Driver d = new Driver(p, new ToyEngine(p));
+        // toy: s1's entries get IOVA 0x1000_0000 and 0x1000_1000, v1's state 0x1000_2000 (bump allocator)
+        d.execute(new Op.MapSg("s1", DEV,
+                List.of(new Scatterlist.Chunk(BUF, 0x800), new Scatterlist.Chunk(BUF + 0x3000, 0x1000)),
+                Direction.BIDIRECTIONAL, 0));
+        d.execute(new Op.IovaTryAlloc("v1", DEV, BUF + 0x8000, 0x1000));
+        assertThat(d.execute(new Op.UnmapUnknown(DEV, Op.MapKind.PHYS, 0x1000_1000L, 0x1000, Direction.TO_DEVICE, 0))
+                .misuse()).isEqualTo("unmap by address of [s1] with wrong arguments");
+        assertThat(d.execute(new Op.UnmapUnknown(DEV, Op.MapKind.PHYS, 0x1000_2000L, 0x1000, Direction.TO_DEVICE, 0))
+                .misuse()).isEqualTo("unmap by address of [v1] with wrong arguments");
+
+        assertThat(d.execute(new Op.IovaFree("v1")).released()).containsExactly("v1");
+        assertThat(d.execute(new Op.UnmapUnknown(DEV, Op.MapKind.PHYS, 0x1000_2000L, 0x1000, Direction.TO_DEVICE, 0))
+                .misuse()).isEqualTo("unmap of 0x10002000, where no live mapping of 0000:01:00.0 starts");
+    }
 }
