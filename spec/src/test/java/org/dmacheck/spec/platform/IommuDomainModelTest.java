@@ -192,4 +192,71 @@ class IommuDomainModelTest {
         assertThat(((DmaAccess.Done) q.dmaRead(DeviceId.of("a"), BUF, 1)).data()).containsExactly(42);
         assertThat(((DmaAccess.Fault) q.dmaRead(DeviceId.of("b"), BUF, 1)).reason()).contains("BLOCKED");
     }
+
+    // ---- what a change records in Platform.touched() ------------------------------------------
+
+    private static Touched.Range r(long start, long last, String by) {
+        return new Touched.Range(start, last, by);
+    }
+
+    private List<Touched.Range> iova() {
+        return p.touched().iova().getOrDefault("dma0", List.of());
+    }
+
+    @Test
+    void mapAndUnmapRecordTheirGranules() {
+        dom.map(IOVA, BUF, 0x3000, RW);
+        p.clearTouched();
+        assertThat(p.touched().isEmpty()).isTrue();
+
+        // iommu_unmap stops at the first unmapped granule: of the 0x5000 asked, 0x3000 were mapped
+        assertThat(dom.unmap(IOVA, 0x5000)).isEqualTo(0x3000);
+        assertThat(iova()).containsExactly(r(IOVA, IOVA + 0x2fff, "iommu_unmap"));
+        assertThat(p.touched().memory()).isEmpty();
+    }
+
+    @Test
+    void anInvalidationRecordsOnlyTheEntriesThatDisagreedWithThePageTable() {
+        dom.map(IOVA, BUF, 0x2000, RW);
+        p.dmaRead(DEV, IOVA, 1);
+        p.dmaRead(DEV, IOVA + 0x1000, 1); // both granules now cached
+        dom.unmap(IOVA + 0x1000, 0x1000); // the second entry is stale from here on
+        p.clearTouched();
+
+        dom.iotlbSync(IOVA, 0x2000);
+        // the first entry agreed with its PTE: dropping it changes no translation
+        assertThat(iova()).containsExactly(r(IOVA + 0x1000, IOVA + 0x1fff, "iotlb_sync"));
+    }
+
+    @Test
+    void aFullFlushNamesTheStaleGranulesOnly() {
+        dom.map(IOVA, BUF, 0x4000, RW);
+        for (long g = 0; g < 0x4000; g += 0x1000) {
+            p.dmaRead(DEV, IOVA + g, 1);
+        }
+        dom.unmap(IOVA + 0x1000, 0x2000); // granules 1 and 2 stale, 0 and 3 still right
+        p.clearTouched();
+
+        dom.flushIotlbAll();
+        // adjacent stale granules are merged into one range
+        assertThat(iova()).containsExactly(r(IOVA + 0x1000, IOVA + 0x2fff, "flush_iotlb_all"));
+
+        p.clearTouched();
+        dom.flushIotlbAll();
+        assertThat(p.touched().isEmpty()).isTrue();
+    }
+
+    @Test
+    void aRefilledEntryIsNoLongerStale() {
+        dom.map(IOVA, BUF, 0x1000, RW);
+        p.dmaRead(DEV, IOVA, 1);
+        dom.unmap(IOVA, 0x1000);
+        dom.map(IOVA, BUF + 0x1000, 0x1000, RW); // stale: the IOTLB still says BUF
+        dom.iotlbSync(IOVA, 0x1000);
+        p.dmaRead(DEV, IOVA, 1); // the walk caches the new PTE
+        p.clearTouched();
+
+        dom.flushIotlbAll();
+        assertThat(p.touched().isEmpty()).isTrue();
+    }
 }
