@@ -178,7 +178,10 @@ public final class Containment implements Invariant {
         } else {
             for (Map.Entry<String, List<Touched.Range>> e : t.iova().entrySet()) {
                 IntervalIndex<Watch> domain = byIova.get(e.getKey());
-                for (Touched.Range r : domain == null ? List.<Touched.Range>of() : e.getValue()) {
+                if (domain == null) {
+                    continue; // no live mapping translated there
+                }
+                for (Touched.Range r : e.getValue()) {
                     for (IntervalIndex.Entry<Watch> w : domain.overlapping(r.start(), r.last())) {
                         mark(out, w, r, " in domain " + e.getKey());
                     }
