@@ -18,7 +18,6 @@ import org.dmacheck.spec.driver.OpResult;
 import org.dmacheck.spec.op.Op;
 import org.dmacheck.spec.platform.DeviceId;
 import org.dmacheck.spec.platform.Direction;
-import org.dmacheck.spec.platform.DmaAttrs;
 import org.dmacheck.spec.platform.Platform;
 import org.dmacheck.spec.platform.Unsigned;
 
@@ -32,8 +31,9 @@ import org.dmacheck.spec.platform.Unsigned;
  *
  * <p>Where debug.c itself is blind, nothing is required: since v6.18 every single map books the
  * same {@code phy} entry, so an unmap with another function shows only where the attributes differ
- * ({@code dma_map_resource} = {@code dma_map_phys} with {@code DMA_ATTR_MMIO}); and
- * {@code dma_unmap_page_attrs()} with {@code DMA_ATTR_MMIO} returns before the hook.
+ * ({@code dma_map_resource} = {@code dma_map_phys} with {@code DMA_ATTR_MMIO},
+ * {@link ExecutedFeed#hookAttrs}); and {@code dma_unmap_page_attrs()} with {@code DMA_ATTR_MMIO}
+ * returns before the hook ({@link ExecutedFeed#reachesHook}).
  */
 final class DebugMirror {
     /** The failure kind of a misuse step dma-debug did not report. */
@@ -62,7 +62,7 @@ final class DebugMirror {
      */
     Optional<Finding> accept(Executed e, Collection<Binding> before) {
         List<Set<Check>> expected = e.isMisuse() ? expected(e.op(), before, this::booked) : List.of();
-        List<ContractViolation> reported = reachesDebug(e.op()) ? feed.accept(asCalled(e, before)) : List.of();
+        List<ContractViolation> reported = feed.accept(e);
         reported.forEach(v -> log.add(v.render()));
         if (!e.isMisuse() || (e.result() instanceof OpResult.Threw t && t.bugStyle())) {
             return Optional.empty(); // a correct call, or a BUG() on DMA_NONE: reported by the crash
@@ -82,43 +82,6 @@ final class DebugMirror {
     }
 
     /**
-     * The step as the kernel's wrappers make it. {@code dma_map_resource()} and
-     * {@code dma_unmap_resource()} add {@code DMA_ATTR_MMIO} before the dma-debug hook (v6.18+), so
-     * a resource mapping unmapped as a page (or the reverse) differs in the attributes (U9). And an
-     * unmap carries an address, not a handle: every single unmap is fed by its address, so one
-     * inside a mapping finds no entry (and debug.c keeps the mapping's own), and a later unmap of
-     * a handle whose entry debug.c already dropped still reaches whatever is booked there.
-     */
-    private static Executed asCalled(Executed e, Collection<Binding> before) {
-        Op op = e.op();
-        Op called = op;
-        if (op instanceof Op.UnmapSingle u) {
-            Optional<Binding> b = find(before, u.handle());
-            if (b.isPresent() && b.get() instanceof Binding.Single m) {
-                called = new Op.UnmapUnknown(m.dev(), u.kind(), m.dmaAddr() + u.addrDelta(), u.size(), u.dir(), u.attrs());
-            }
-        }
-        if (called instanceof Op.MapSingle m) {
-            called = new Op.MapSingle(m.handle(), m.dev(), m.kind(), m.phys(), m.size(), m.dir(), called(m.kind(), m.attrs()));
-        } else if (called instanceof Op.UnmapSingle u) {
-            called = new Op.UnmapSingle(u.handle(), u.kind(), u.addrDelta(), u.size(), u.dir(), called(u.kind(), u.attrs()));
-        } else if (called instanceof Op.UnmapUnknown u) {
-            called = new Op.UnmapUnknown(u.dev(), u.kind(), u.dmaAddr(), u.size(), u.dir(), called(u.kind(), u.attrs()));
-        }
-        return called == op ? e : new Executed(e.step(), called, e.result(), e.misuse(), e.released(), e.misused());
-    }
-
-    /** The attributes the dma-debug hook sees: {@code dma_map/unmap_resource()} add {@code DMA_ATTR_MMIO}. */
-    private static long called(Op.MapKind kind, long attrs) {
-        return kind == Op.MapKind.RESOURCE ? attrs | DmaAttrs.MMIO : attrs;
-    }
-
-    /** {@code dma_unmap_page_attrs()} returns before any hook when given {@code DMA_ATTR_MMIO}. */
-    private static boolean reachesDebug(Op op) {
-        return !(op instanceof Op.UnmapSingle u && u.kind() == Op.MapKind.PAGE && (u.attrs() & DmaAttrs.MMIO) != 0);
-    }
-
-    /**
      * What debug.c reports for the misuse {@code op}: each set is one mistake, satisfied by any of
      * its checks. Empty when dma-debug has no hook for the call (two-step API, map direction) or
      * when its books make the call look correct — they hold what the driver's calls booked,
@@ -129,7 +92,7 @@ final class DebugMirror {
      */
     static List<Set<Check>> expected(Op op, Collection<Binding> before, Booked booked) {
         List<Set<Check>> out = new ArrayList<>();
-        if (!reachesDebug(op)) {
+        if (!ExecutedFeed.reachesHook(op)) {
             return out;
         }
         if (op instanceof Op.UnmapSingle u) {
@@ -226,7 +189,7 @@ final class DebugMirror {
         // every single map books a "phy" entry since v6.18: a wrong unmap function shows only as
         // different attributes (map_resource vs map_phys without DMA_ATTR_MMIO), never as U4
         long valid = DmaDebug.UNMAP_VALID_ATTRS;
-        if ((called(kind, attrs) & valid) != (called(b.kind(), b.attrs()) & valid)) {
+        if ((ExecutedFeed.hookAttrs(kind, attrs) & valid) != (ExecutedFeed.hookAttrs(b.kind(), b.attrs()) & valid)) {
             out.add(EnumSet.of(Check.U9));
         }
         if (dir != b.dir()) {
