@@ -77,8 +77,8 @@ final class DebugMirror {
                 + "] [reported=" + (got.isEmpty() ? "nothing" : ids(got)) + "] [step " + e.step() + "]"));
     }
 
-    private int booked(DeviceId dev, long addr) {
-        return (int) feed.debug().entries(dev).stream().filter(x -> x.devAddr() == addr).count();
+    private List<Binding.Target> booked(DeviceId dev) {
+        return feed.debug().entries(dev).stream().map(x -> new Binding.Target(x.devAddr(), x.size())).toList();
     }
 
     /**
@@ -88,7 +88,7 @@ final class DebugMirror {
      * which after earlier misuse is not the driver's view: an entry found at the address decides.
      *
      * @param before the driver's live bindings before the call
-     * @param booked how many dma-debug entries of a device start at an address, before the call
+     * @param booked dma-debug's entries before the call
      */
     static List<Set<Check>> expected(Op op, Collection<Binding> before, Booked booked) {
         List<Set<Check>> out = new ArrayList<>();
@@ -98,14 +98,14 @@ final class DebugMirror {
         if (op instanceof Op.UnmapSingle u) {
             find(before, u.handle()).filter(Binding.Single.class::isInstance).map(Binding.Single.class::cast)
                     .ifPresent(b -> unmapAt(b.dev(), b.dmaAddr() + u.addrDelta(), u.addrDelta() == 0 ? b : null, u.kind(),
-                            u.size(), u.dir(), u.attrs(), before, booked, out));
+                            u.size(), u.dir(), u.attrs(), booked, out));
         } else if (op instanceof Op.UnmapUnknown u) {
             List<Binding.Single> there = singlesAt(u.dev(), u.dmaAddr(), before);
             unmapAt(u.dev(), u.dmaAddr(), there.size() == 1 ? there.get(0) : null, u.kind(), u.size(), u.dir(), u.attrs(),
-                    before, booked, out);
+                    booked, out);
         } else if (op instanceof Op.SyncSingle s) {
             find(before, s.handle()).filter(Binding.Single.class::isInstance).map(Binding.Single.class::cast)
-                    .filter(b -> !heldByAnother(b, b.dmaAddr() + s.offset(), s.size(), before))
+                    .filter(b -> !heldByAnother(b, b.dmaAddr() + s.offset(), s.size(), booked))
                     .ifPresent(b -> {
                         boolean inside = s.size() != 0 && Unsigned.fits(s.offset(), s.size())
                                 && !Unsigned.lt(b.size(), s.offset() + s.size());
@@ -141,10 +141,18 @@ final class DebugMirror {
         return out;
     }
 
-    /** How many dma-debug entries of {@code dev} start at {@code addr}. */
+    /**
+     * dma-debug's books: the device ranges it holds entries for (single mappings, sg segments,
+     * allocations), which after earlier misuse may differ from the driver's live bindings.
+     */
     @FunctionalInterface
     interface Booked {
-        int at(DeviceId dev, long addr);
+        List<Binding.Target> of(DeviceId dev);
+
+        /** How many entries of {@code dev} start at {@code addr}. */
+        default int at(DeviceId dev, long addr) {
+            return (int) of(dev).stream().filter(t -> t.dmaAddr() == addr).count();
+        }
     }
 
     /**
@@ -154,7 +162,7 @@ final class DebugMirror {
      * earlier misuse) decide nothing.
      */
     private static void unmapAt(DeviceId dev, long addr, Binding.Single own, Op.MapKind kind, long size, Direction dir,
-                                long attrs, Collection<Binding> before, Booked booked, List<Set<Check>> out) {
+                                long attrs, Booked booked, List<Set<Check>> out) {
         int n = booked.at(dev, addr);
         if (n == 0) {
             out.add(EnumSet.of(addr == DmaDebug.DMA_MAPPING_ERROR ? Check.U1 : Check.U2));
@@ -171,13 +179,29 @@ final class DebugMirror {
     }
 
     /**
-     * Another live mapping of the device holds all of {@code [addr, addr + size)}: debug.c's
-     * containing_match() may judge the sync against that mapping, however wrong it is for {@code b}.
+     * An entry other than {@code b}'s own holds all of {@code [addr, addr + size)}: debug.c's
+     * containing_match() may judge the sync against it, however wrong it is for {@code b}. It may
+     * be another live mapping's entry, or one the driver no longer knows: debug.c keeps the entry
+     * of a mapping whose only unmap missed it (an address inside it) and whose release the driver
+     * then dropped without a call, its address now another mapping's.
      */
-    private static boolean heldByAnother(Binding.Single b, long addr, long size, Collection<Binding> before) {
-        return Unsigned.fits(addr, size) && before.stream().anyMatch(o -> o != b && o.dev().equals(b.dev())
-                && o.targets().stream().anyMatch(t -> !Unsigned.lt(addr, t.dmaAddr())
-                        && !Unsigned.lt(t.dmaAddr() + t.length(), addr + size)));
+    private static boolean heldByAnother(Binding.Single b, long addr, long size, Booked booked) {
+        if (!Unsigned.fits(addr, size)) {
+            return false;
+        }
+        Binding.Target own = new Binding.Target(b.dmaAddr(), b.size());
+        boolean ownSeen = false;
+        for (Binding.Target t : booked.of(b.dev())) {
+            if (Unsigned.lt(addr, t.dmaAddr()) || Unsigned.lt(t.dmaAddr() + t.length(), addr + size)) {
+                continue;
+            }
+            if (!ownSeen && t.equals(own)) {
+                ownSeen = true;
+            } else {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** check_unmap() against {@code b}'s entry: size, attributes (the unmap function), direction. */
