@@ -107,10 +107,11 @@ final class DebugMirror {
             find(before, s.handle()).filter(Binding.Single.class::isInstance).map(Binding.Single.class::cast)
                     .filter(b -> !heldByAnother(b, b.dmaAddr() + s.offset(), s.size(), booked))
                     .ifPresent(b -> {
-                        boolean inside = s.size() != 0 && Unsigned.fits(s.offset(), s.size())
+                        // containing_match(): an empty range at or before the end is held too
+                        boolean inside = (s.size() == 0 || Unsigned.fits(s.offset(), s.size()))
                                 && !Unsigned.lt(b.size(), s.offset() + s.size());
                         if (!inside) {
-                            // containing_match(): no entry holds the whole range (S2 only when its end wraps)
+                            // no entry holds the whole range (S2 only when its end wraps)
                             out.add(EnumSet.of(Check.S1, Check.S2));
                         }
                         syncDirection(b.dir(), s.dir(), out);
@@ -186,7 +187,7 @@ final class DebugMirror {
      * then dropped without a call, its address now another mapping's.
      */
     private static boolean heldByAnother(Binding.Single b, long addr, long size, Booked booked) {
-        if (!Unsigned.fits(addr, size)) {
+        if (size != 0 && !Unsigned.fits(addr, size)) {
             return false;
         }
         Binding.Target own = new Binding.Target(b.dmaAddr(), b.size());

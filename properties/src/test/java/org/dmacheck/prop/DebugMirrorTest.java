@@ -108,6 +108,15 @@ class DebugMirrorTest {
             assertThat(DebugMirror.expected(new Op.SyncSingle("m1", true, r[0], r[1], Direction.TO_DEVICE), List.of(M1), AT_M1))
                     .containsExactly(Set.of(Check.S1, Check.S2));
         }
+        // a zero-byte sync inside the mapping, even at its very end: containing_match() holds an empty
+        // range [0x201000, +0) within [0x200000, +0x1000), so check_sync() has nothing to say
+        for (long offset : new long[] {0, 0x800, 0x1000}) {
+            assertThat(DebugMirror.expected(new Op.SyncSingle("m1", true, offset, 0, Direction.TO_DEVICE), List.of(M1), AT_M1))
+                    .isEmpty();
+        }
+        // ... one byte beyond the end is outside
+        assertThat(DebugMirror.expected(new Op.SyncSingle("m1", true, 0x1001, 0, Direction.TO_DEVICE), List.of(M1), AT_M1))
+                .containsExactly(Set.of(Check.S1, Check.S2));
         // FROM_DEVICE sync of a TO_DEVICE mapping: S3
         assertThat(DebugMirror.expected(new Op.SyncSingle("m1", false, 0, 0x1000, Direction.FROM_DEVICE), List.of(M1), AT_M1))
                 .containsExactly(Set.of(Check.S3));
