@@ -105,17 +105,7 @@ final class DebugMirror {
                     booked, out);
         } else if (op instanceof Op.SyncSingle s) {
             find(before, s.handle()).filter(Binding.Single.class::isInstance).map(Binding.Single.class::cast)
-                    .filter(b -> !heldByAnother(b, b.dmaAddr() + s.offset(), s.size(), booked))
-                    .ifPresent(b -> {
-                        // containing_match(): an empty range at or before the end is held too
-                        boolean inside = (s.size() == 0 || Unsigned.fits(s.offset(), s.size()))
-                                && !Unsigned.lt(b.size(), s.offset() + s.size());
-                        if (!inside) {
-                            // no entry holds the whole range (S2 only when its end wraps)
-                            out.add(EnumSet.of(Check.S1, Check.S2));
-                        }
-                        syncDirection(b.dir(), s.dir(), out);
-                    });
+                    .ifPresent(b -> checkSync(b, b.dmaAddr() + s.offset(), s.size(), s.dir(), booked, out));
         } else if (op instanceof Op.UnmapSg u) {
             find(before, u.handle()).filter(Binding.Sg.class::isInstance).map(Binding.Sg.class::cast).ifPresent(b -> {
                 if (b.targets().stream().anyMatch(t -> booked.at(b.dev(), t.dmaAddr()) != 1)) {
@@ -180,29 +170,34 @@ final class DebugMirror {
     }
 
     /**
-     * An entry other than {@code b}'s own holds all of {@code [addr, addr + size)}: debug.c's
-     * containing_match() may judge the sync against it, however wrong it is for {@code b}. It may
-     * be another live mapping's entry, or one the driver no longer knows: debug.c keeps the entry
-     * of a mapping whose only unmap missed it (an address inside it) and whose release the driver
-     * then dropped without a call, its address now another mapping's.
+     * check_sync() of {@code [addr, addr + size)} for {@code b}, judged on debug.c's books: the
+     * entries that hold the range ({@code containing_match()}). None: S1. Only {@code b}'s own:
+     * S2 when the range is longer than the entry, and the direction. Any other entry (another live
+     * mapping's, or one the driver no longer knows — debug.c keeps the entry of a mapping whose
+     * only unmap missed it) may be the one bucket_find_contain() picks: nothing is required.
      */
-    private static boolean heldByAnother(Binding.Single b, long addr, long size, Booked booked) {
-        if (size != 0 && !Unsigned.fits(addr, size)) {
-            return false;
-        }
+    private static void checkSync(Binding.Single b, long addr, long size, Direction dir, Booked booked,
+                                  List<Set<Check>> out) {
         Binding.Target own = new Binding.Target(b.dmaAddr(), b.size());
-        boolean ownSeen = false;
-        for (Binding.Target t : booked.of(b.dev())) {
-            if (Unsigned.lt(addr, t.dmaAddr()) || Unsigned.lt(t.dmaAddr() + t.length(), addr + size)) {
-                continue;
+        List<Binding.Target> holders = booked.of(b.dev()).stream()
+                .filter(t -> containingMatch(t.dmaAddr(), t.length(), addr, size)).toList();
+        if (holders.isEmpty()) {
+            out.add(EnumSet.of(Check.S1));
+        } else if (holders.equals(List.of(own))) {
+            if (Unsigned.lt(b.size(), size)) {
+                out.add(EnumSet.of(Check.S2));
             }
-            if (!ownSeen && t.equals(own)) {
-                ownSeen = true;
-            } else {
-                return true;
-            }
+            syncDirection(b.dir(), dir, out);
         }
-        return false;
+    }
+
+    /**
+     * {@code containing_match()} in u64 as debug.c computes it: the entry starts at or below the
+     * range and its end is at or above the range's end — ends that wrap past 2^64 included (a
+     * range whose end wraps is "held" by an entry whose end wraps further, or by none).
+     */
+    static boolean containingMatch(long entryAddr, long entrySize, long addr, long size) {
+        return Unsigned.le(entryAddr, addr) && Unsigned.le(addr + size, entryAddr + entrySize);
     }
 
     /** check_unmap() against {@code b}'s entry: size, attributes (the unmap function), direction. */
