@@ -7,6 +7,7 @@ import org.dmacheck.spec.api.UnknownEngineException;
 import org.dmacheck.spec.op.TraceFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code dmacheck}: runs the DMA properties against an engine ({@code run}, the default), replays a
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
  * <p>Exit codes: 0 all hold / clean, 1 a property or trace failed, 2 bad usage or input (one line
  * on stderr, no stack trace).
  */
-@Command(name = "dmacheck", mixinStandardHelpOptions = true, version = "dmacheck 0.1.0",
+// scope INHERIT: every subcommand takes --help and --version too (`dmacheck run --help`)
+@Command(name = "dmacheck", mixinStandardHelpOptions = true, version = "dmacheck 0.1.0", scope = ScopeType.INHERIT,
         description = "Formal-property checks for DMA-mapping engines.",
         subcommands = {RunCommand.class, ReplayCommand.class, EnginesCommand.class, TraceCommand.class})
 public final class Main implements Callable<Integer> {
@@ -36,7 +38,7 @@ public final class Main implements Callable<Integer> {
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, argv) -> {
-            err.println("dmacheck: " + ex.getMessage() + " (see dmacheck --help)");
+            err.println("dmacheck: " + ex.getMessage() + " (see " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
             return USAGE;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {

@@ -18,7 +18,6 @@ import org.dmacheck.spec.driver.OpResult;
 import org.dmacheck.spec.op.Op;
 import org.dmacheck.spec.platform.DeviceId;
 import org.dmacheck.spec.platform.Direction;
-import org.dmacheck.spec.platform.DmaAttrs;
 import org.dmacheck.spec.platform.Platform;
 import org.dmacheck.spec.platform.Unsigned;
 
@@ -32,8 +31,9 @@ import org.dmacheck.spec.platform.Unsigned;
  *
  * <p>Where debug.c itself is blind, nothing is required: since v6.18 every single map books the
  * same {@code phy} entry, so an unmap with another function shows only where the attributes differ
- * ({@code dma_map_resource} = {@code dma_map_phys} with {@code DMA_ATTR_MMIO}); and
- * {@code dma_unmap_page_attrs()} with {@code DMA_ATTR_MMIO} returns before the hook.
+ * ({@code dma_map_resource} = {@code dma_map_phys} with {@code DMA_ATTR_MMIO},
+ * {@link ExecutedFeed#hookAttrs}); and {@code dma_unmap_page_attrs()} with {@code DMA_ATTR_MMIO}
+ * returns before the hook ({@link ExecutedFeed#reachesHook}).
  */
 final class DebugMirror {
     /** The failure kind of a misuse step dma-debug did not report. */
@@ -62,7 +62,7 @@ final class DebugMirror {
      */
     Optional<Finding> accept(Executed e, Collection<Binding> before) {
         List<Set<Check>> expected = e.isMisuse() ? expected(e.op(), before, this::booked) : List.of();
-        List<ContractViolation> reported = reachesDebug(e.op()) ? feed.accept(asCalled(e, before)) : List.of();
+        List<ContractViolation> reported = feed.accept(e);
         reported.forEach(v -> log.add(v.render()));
         if (!e.isMisuse() || (e.result() instanceof OpResult.Threw t && t.bugStyle())) {
             return Optional.empty(); // a correct call, or a BUG() on DMA_NONE: reported by the crash
@@ -77,45 +77,8 @@ final class DebugMirror {
                 + "] [reported=" + (got.isEmpty() ? "nothing" : ids(got)) + "] [step " + e.step() + "]"));
     }
 
-    private int booked(DeviceId dev, long addr) {
-        return (int) feed.debug().entries(dev).stream().filter(x -> x.devAddr() == addr).count();
-    }
-
-    /**
-     * The step as the kernel's wrappers make it. {@code dma_map_resource()} and
-     * {@code dma_unmap_resource()} add {@code DMA_ATTR_MMIO} before the dma-debug hook (v6.18+), so
-     * a resource mapping unmapped as a page (or the reverse) differs in the attributes (U9). And an
-     * unmap carries an address, not a handle: every single unmap is fed by its address, so one
-     * inside a mapping finds no entry (and debug.c keeps the mapping's own), and a later unmap of
-     * a handle whose entry debug.c already dropped still reaches whatever is booked there.
-     */
-    private static Executed asCalled(Executed e, Collection<Binding> before) {
-        Op op = e.op();
-        Op called = op;
-        if (op instanceof Op.UnmapSingle u) {
-            Optional<Binding> b = find(before, u.handle());
-            if (b.isPresent() && b.get() instanceof Binding.Single m) {
-                called = new Op.UnmapUnknown(m.dev(), u.kind(), m.dmaAddr() + u.addrDelta(), u.size(), u.dir(), u.attrs());
-            }
-        }
-        if (called instanceof Op.MapSingle m) {
-            called = new Op.MapSingle(m.handle(), m.dev(), m.kind(), m.phys(), m.size(), m.dir(), called(m.kind(), m.attrs()));
-        } else if (called instanceof Op.UnmapSingle u) {
-            called = new Op.UnmapSingle(u.handle(), u.kind(), u.addrDelta(), u.size(), u.dir(), called(u.kind(), u.attrs()));
-        } else if (called instanceof Op.UnmapUnknown u) {
-            called = new Op.UnmapUnknown(u.dev(), u.kind(), u.dmaAddr(), u.size(), u.dir(), called(u.kind(), u.attrs()));
-        }
-        return called == op ? e : new Executed(e.step(), called, e.result(), e.misuse(), e.released(), e.misused());
-    }
-
-    /** The attributes the dma-debug hook sees: {@code dma_map/unmap_resource()} add {@code DMA_ATTR_MMIO}. */
-    private static long called(Op.MapKind kind, long attrs) {
-        return kind == Op.MapKind.RESOURCE ? attrs | DmaAttrs.MMIO : attrs;
-    }
-
-    /** {@code dma_unmap_page_attrs()} returns before any hook when given {@code DMA_ATTR_MMIO}. */
-    private static boolean reachesDebug(Op op) {
-        return !(op instanceof Op.UnmapSingle u && u.kind() == Op.MapKind.PAGE && (u.attrs() & DmaAttrs.MMIO) != 0);
+    private List<Binding.Target> booked(DeviceId dev) {
+        return feed.debug().entries(dev).stream().map(x -> new Binding.Target(x.devAddr(), x.size())).toList();
     }
 
     /**
@@ -125,33 +88,24 @@ final class DebugMirror {
      * which after earlier misuse is not the driver's view: an entry found at the address decides.
      *
      * @param before the driver's live bindings before the call
-     * @param booked how many dma-debug entries of a device start at an address, before the call
+     * @param booked dma-debug's entries before the call
      */
     static List<Set<Check>> expected(Op op, Collection<Binding> before, Booked booked) {
         List<Set<Check>> out = new ArrayList<>();
-        if (!reachesDebug(op)) {
+        if (!ExecutedFeed.reachesHook(op)) {
             return out;
         }
         if (op instanceof Op.UnmapSingle u) {
             find(before, u.handle()).filter(Binding.Single.class::isInstance).map(Binding.Single.class::cast)
                     .ifPresent(b -> unmapAt(b.dev(), b.dmaAddr() + u.addrDelta(), u.addrDelta() == 0 ? b : null, u.kind(),
-                            u.size(), u.dir(), u.attrs(), before, booked, out));
+                            u.size(), u.dir(), u.attrs(), booked, out));
         } else if (op instanceof Op.UnmapUnknown u) {
             List<Binding.Single> there = singlesAt(u.dev(), u.dmaAddr(), before);
             unmapAt(u.dev(), u.dmaAddr(), there.size() == 1 ? there.get(0) : null, u.kind(), u.size(), u.dir(), u.attrs(),
-                    before, booked, out);
+                    booked, out);
         } else if (op instanceof Op.SyncSingle s) {
             find(before, s.handle()).filter(Binding.Single.class::isInstance).map(Binding.Single.class::cast)
-                    .filter(b -> !heldByAnother(b, b.dmaAddr() + s.offset(), s.size(), before))
-                    .ifPresent(b -> {
-                        boolean inside = s.size() != 0 && Unsigned.fits(s.offset(), s.size())
-                                && !Unsigned.lt(b.size(), s.offset() + s.size());
-                        if (!inside) {
-                            // containing_match(): no entry holds the whole range (S2 only when its end wraps)
-                            out.add(EnumSet.of(Check.S1, Check.S2));
-                        }
-                        syncDirection(b.dir(), s.dir(), out);
-                    });
+                    .ifPresent(b -> checkSync(b, b.dmaAddr() + s.offset(), s.size(), s.dir(), booked, out));
         } else if (op instanceof Op.UnmapSg u) {
             find(before, u.handle()).filter(Binding.Sg.class::isInstance).map(Binding.Sg.class::cast).ifPresent(b -> {
                 if (b.targets().stream().anyMatch(t -> booked.at(b.dev(), t.dmaAddr()) != 1)) {
@@ -178,10 +132,18 @@ final class DebugMirror {
         return out;
     }
 
-    /** How many dma-debug entries of {@code dev} start at {@code addr}. */
+    /**
+     * dma-debug's books: the device ranges it holds entries for (single mappings, sg segments,
+     * allocations), which after earlier misuse may differ from the driver's live bindings.
+     */
     @FunctionalInterface
     interface Booked {
-        int at(DeviceId dev, long addr);
+        List<Binding.Target> of(DeviceId dev);
+
+        /** How many entries of {@code dev} start at {@code addr}. */
+        default int at(DeviceId dev, long addr) {
+            return (int) of(dev).stream().filter(t -> t.dmaAddr() == addr).count();
+        }
     }
 
     /**
@@ -191,7 +153,7 @@ final class DebugMirror {
      * earlier misuse) decide nothing.
      */
     private static void unmapAt(DeviceId dev, long addr, Binding.Single own, Op.MapKind kind, long size, Direction dir,
-                                long attrs, Collection<Binding> before, Booked booked, List<Set<Check>> out) {
+                                long attrs, Booked booked, List<Set<Check>> out) {
         int n = booked.at(dev, addr);
         if (n == 0) {
             out.add(EnumSet.of(addr == DmaDebug.DMA_MAPPING_ERROR ? Check.U1 : Check.U2));
@@ -208,13 +170,34 @@ final class DebugMirror {
     }
 
     /**
-     * Another live mapping of the device holds all of {@code [addr, addr + size)}: debug.c's
-     * containing_match() may judge the sync against that mapping, however wrong it is for {@code b}.
+     * check_sync() of {@code [addr, addr + size)} for {@code b}, judged on debug.c's books: the
+     * entries that hold the range ({@code containing_match()}). None: S1. Only {@code b}'s own:
+     * S2 when the range is longer than the entry, and the direction. Any other entry (another live
+     * mapping's, or one the driver no longer knows — debug.c keeps the entry of a mapping whose
+     * only unmap missed it) may be the one bucket_find_contain() picks: nothing is required.
      */
-    private static boolean heldByAnother(Binding.Single b, long addr, long size, Collection<Binding> before) {
-        return Unsigned.fits(addr, size) && before.stream().anyMatch(o -> o != b && o.dev().equals(b.dev())
-                && o.targets().stream().anyMatch(t -> !Unsigned.lt(addr, t.dmaAddr())
-                        && !Unsigned.lt(t.dmaAddr() + t.length(), addr + size)));
+    private static void checkSync(Binding.Single b, long addr, long size, Direction dir, Booked booked,
+                                  List<Set<Check>> out) {
+        Binding.Target own = new Binding.Target(b.dmaAddr(), b.size());
+        List<Binding.Target> holders = booked.of(b.dev()).stream()
+                .filter(t -> containingMatch(t.dmaAddr(), t.length(), addr, size)).toList();
+        if (holders.isEmpty()) {
+            out.add(EnumSet.of(Check.S1));
+        } else if (holders.equals(List.of(own))) {
+            if (Unsigned.lt(b.size(), size)) {
+                out.add(EnumSet.of(Check.S2));
+            }
+            syncDirection(b.dir(), dir, out);
+        }
+    }
+
+    /**
+     * {@code containing_match()} in u64 as debug.c computes it: the entry starts at or below the
+     * range and its end is at or above the range's end — ends that wrap past 2^64 included (a
+     * range whose end wraps is "held" by an entry whose end wraps further, or by none).
+     */
+    static boolean containingMatch(long entryAddr, long entrySize, long addr, long size) {
+        return Unsigned.le(entryAddr, addr) && Unsigned.le(addr + size, entryAddr + entrySize);
     }
 
     /** check_unmap() against {@code b}'s entry: size, attributes (the unmap function), direction. */
@@ -226,7 +209,7 @@ final class DebugMirror {
         // every single map books a "phy" entry since v6.18: a wrong unmap function shows only as
         // different attributes (map_resource vs map_phys without DMA_ATTR_MMIO), never as U4
         long valid = DmaDebug.UNMAP_VALID_ATTRS;
-        if ((called(kind, attrs) & valid) != (called(b.kind(), b.attrs()) & valid)) {
+        if ((ExecutedFeed.hookAttrs(kind, attrs) & valid) != (ExecutedFeed.hookAttrs(b.kind(), b.attrs()) & valid)) {
             out.add(EnumSet.of(Check.U9));
         }
         if (dir != b.dir()) {

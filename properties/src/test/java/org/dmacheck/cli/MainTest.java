@@ -34,6 +34,23 @@ class MainTest {
     }
 
     @Test
+    void everySubcommandHasItsOwnHelp() {
+        assertThat(run("run", "--help")).isEqualTo(Main.OK);
+        assertThat(out.toString()).startsWith("Usage: dmacheck run").contains("--tries", "--engine", "--report-dir");
+        out.getBuffer().setLength(0);
+        assertThat(run("replay", "-h")).isEqualTo(Main.OK);
+        assertThat(out.toString()).startsWith("Usage: dmacheck replay");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void aBadOptionOfASubcommandPointsAtThatSubcommandsHelp() {
+        assertThat(run("run", "--tries", "many")).isEqualTo(Main.USAGE);
+        assertThat(err.toString().lines()).hasSize(1);
+        assertThat(err.toString()).startsWith("dmacheck: ").contains("'many'").endsWith("(see dmacheck run --help)" + System.lineSeparator());
+    }
+
+    @Test
     void enginesListsWhatServiceLoaderFinds() {
         assertThat(run("engines")).isEqualTo(Main.OK);
         assertThat(err.toString()).isEmpty();

@@ -76,12 +76,12 @@ class DebugMirrorTest {
         assertThat(f).isPresent();
         assertThat(f.get().kind()).isEqualTo(DebugMirror.MISSED);
         assertThat(f.get().step()).isEqualTo(2);
-        // check_sync() of a FROM_DEVICE sync on a TO_DEVICE entry says S3
-        assertThat(f.get().text()).contains("[expected=S3]", "[reported=nothing]", "[step 2]");
+        // nothing is booked at 0x200000, so check_sync() would say S1 had the sync reached it
+        assertThat(f.get().text()).contains("[expected=S1]", "[reported=nothing]", "[step 2]");
     }
 
     /** dma-debug's books: one entry, at m1's 0x200000. */
-    private static final DebugMirror.Booked AT_M1 = (d, a) -> a == 0x20_0000L ? 1 : 0;
+    private static final DebugMirror.Booked AT_M1 = d -> List.of(new Binding.Target(0x20_0000L, 0x1000));
 
     @Test
     void whatDebugCReportsForEachMisuse() {
@@ -98,16 +98,35 @@ class DebugMirrorTest {
         Binding.Single mmio = new Binding.Single("m2", DEV, Op.MapKind.PHYS, 0x7000_0000L, 0x1000, Direction.TO_DEVICE,
                 DmaAttrs.MMIO, 0x7000_0000L, false);
         assertThat(DebugMirror.expected(new Op.UnmapSingle("m2", Op.MapKind.RESOURCE, 0, 0x1000, Direction.TO_DEVICE,
-                DmaAttrs.MMIO), List.of(mmio), (d, a) -> 1)).isEmpty();
+                DmaAttrs.MMIO), List.of(mmio), d -> List.of(new Binding.Target(0x7000_0000L, 0x1000)))).isEmpty();
         // page vs phys: both book a "phy" entry since v6.18, debug.c cannot tell them apart
         assertThat(DebugMirror.expected(new Op.UnmapSingle("m1", Op.MapKind.PAGE, 0, 0x1000, Direction.TO_DEVICE, 0),
                 List.of(M1), AT_M1)).isEmpty();
         // a sync reaching past the end, however it starts: containing_match() finds no entry holding
-        // the whole range, so S1 (S2 needs an end that wraps past 2^64)
+        // the whole range, so S1 -- and nothing else, check_sync() stops there (not S3 either)
         for (long[] r : new long[][] {{0x1000, 1}, {0xfff, 2}, {0, 0x1001}}) {
-            assertThat(DebugMirror.expected(new Op.SyncSingle("m1", true, r[0], r[1], Direction.TO_DEVICE), List.of(M1), AT_M1))
-                    .containsExactly(Set.of(Check.S1, Check.S2));
+            assertThat(DebugMirror.expected(new Op.SyncSingle("m1", true, r[0], r[1], Direction.FROM_DEVICE), List.of(M1),
+                    AT_M1)).containsExactly(Set.of(Check.S1));
         }
+        // a zero-byte sync inside the mapping, even at its very end: containing_match() holds an empty
+        // range [0x201000, +0) within [0x200000, +0x1000), so check_sync() has nothing to say
+        for (long offset : new long[] {0, 0x800, 0x1000}) {
+            assertThat(DebugMirror.expected(new Op.SyncSingle("m1", true, offset, 0, Direction.TO_DEVICE), List.of(M1), AT_M1))
+                    .isEmpty();
+        }
+        // ... one byte beyond the end is outside
+        assertThat(DebugMirror.expected(new Op.SyncSingle("m1", true, 0x1001, 0, Direction.TO_DEVICE), List.of(M1), AT_M1))
+                .containsExactly(Set.of(Check.S1));
+        // debug.c adds in u64: a mapping ending at 2^64-1 "holds" a sync whose end wraps to 0 --
+        // [0xffffffffffffefff, +0x1000) and a 1-byte sync at offset 0x1000 (2^64-1): nothing reported
+        Binding.Single top = new Binding.Single("m9", DEV, Op.MapKind.PHYS, 0x20_0000L, 0x1000, Direction.BIDIRECTIONAL, 0,
+                0xffff_ffff_ffff_efffL, false);
+        DebugMirror.Booked atTop = d -> List.of(new Binding.Target(0xffff_ffff_ffff_efffL, 0x1000));
+        assertThat(DebugMirror.expected(new Op.SyncSingle("m9", true, 0x1000, 1, Direction.BIDIRECTIONAL), List.of(top),
+                atTop)).isEmpty();
+        // ... and a wrapping sync longer than the entry is S2 (the entry holds it, the size does not fit)
+        assertThat(DebugMirror.expected(new Op.SyncSingle("m9", true, 0x1000, 0x1001, Direction.BIDIRECTIONAL),
+                List.of(top), atTop)).containsExactly(Set.of(Check.S2));
         // FROM_DEVICE sync of a TO_DEVICE mapping: S3
         assertThat(DebugMirror.expected(new Op.SyncSingle("m1", false, 0, 0x1000, Direction.FROM_DEVICE), List.of(M1), AT_M1))
                 .containsExactly(Set.of(Check.S3));
@@ -120,6 +139,33 @@ class DebugMirrorTest {
         Binding.Single twin = new Binding.Single("m2", DEV, Op.MapKind.PHYS, 0x30_0000L, 0x2000, Direction.FROM_DEVICE, 0,
                 0x20_0000L, false);
         assertThat(DebugMirror.expected(new Op.UnmapUnknown(DEV, Op.MapKind.PHYS, 0x20_0000L, 0x3000,
-                Direction.FROM_DEVICE, 0), List.of(M1, twin), (d, a) -> a == 0x20_0000L ? 2 : 0)).isEmpty();
+                Direction.FROM_DEVICE, 0), List.of(M1, twin),
+                d -> List.of(new Binding.Target(0x20_0000L, 0x1000), new Binding.Target(0x20_0000L, 0x2000)))).isEmpty();
+    }
+
+    @Test
+    void aSyncPastTheEndIsNotRequiredToFailWhenDebugCStillBooksALongerEntryThere() {
+        // m0 (0x1001 bytes at 0x200000) is unmapped only at 0x200001, so debug.c keeps its entry;
+        // m1 is then mapped at the same 0x200000 and the driver drops m0's release without a call.
+        // m1's sync of [0x201000, +1) is past m1's end, but containing_match() finds m0's leftover
+        // entry [0x200000, +0x1001) holding it, so check_sync() says nothing
+        List<Op> ops = List.of(new Op.MapSingle("m0", DEV, Op.MapKind.PHYS, 0x20_0000L, 0x1001, Direction.BIDIRECTIONAL, 0),
+                new Op.UnmapSingle("m0", Op.MapKind.PHYS, 1, 0x1000, Direction.BIDIRECTIONAL, 0),
+                new Op.MapSingle("m1", DEV, Op.MapKind.PHYS, 0x20_0000L, 0x1000, Direction.BIDIRECTIONAL, 0),
+                new Op.UnmapSingle("m0", Op.MapKind.PHYS, 0, 0x1001, Direction.BIDIRECTIONAL, 0),
+                new Op.SyncSingle("m1", true, 0x1000, 1, Direction.BIDIRECTIONAL));
+        CaseRun.Outcome o;
+        try (CallTimer timer = new CallTimer(Duration.ofSeconds(5))) {
+            o = CaseRun.run(new DmaCase(DIRECT, ops), Engines.find("reference"), timer);
+        }
+        assertThat(o.failure()).as("%s", o.failure()).isEmpty();
+        Binding.Single m1 = new Binding.Single("m1", DEV, Op.MapKind.PHYS, 0x20_0000L, 0x1000, Direction.BIDIRECTIONAL,
+                0, 0x20_0000L, false);
+        Op pastEnd = new Op.SyncSingle("m1", true, 0x1000, 1, Direction.BIDIRECTIONAL);
+        assertThat(DebugMirror.expected(pastEnd, List.of(m1),
+                d -> List.of(new Binding.Target(0x20_0000L, 0x1001), new Binding.Target(0x20_0000L, 0x1000)))).isEmpty();
+        // with only m1's own entry booked, nothing holds 0x201000: S1
+        assertThat(DebugMirror.expected(pastEnd, List.of(m1), d -> List.of(new Binding.Target(0x20_0000L, 0x1000))))
+                .containsExactly(Set.of(Check.S1));
     }
 }

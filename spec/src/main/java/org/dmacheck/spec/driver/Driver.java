@@ -142,7 +142,8 @@ public final class Driver {
 
     /**
      * Operations that release every live binding correctly, newest first: unmaps with the map's own
-     * kind, size, direction and entry count, two-step destroy (or unlink each link, then free), and
+     * kind, size, direction, entry count and attributes (a {@code dma_map_phys(DMA_ATTR_MMIO)} is
+     * unmapped with {@code DMA_ATTR_MMIO}), two-step destroy (or unlink each link, then free), and
      * coherent frees. The harness runs them at teardown, then lets time pass.
      */
     public List<Op> teardownOps() {
@@ -151,9 +152,9 @@ public final class Driver {
         List<Op> ops = new ArrayList<>();
         for (Binding b : live) {
             if (b instanceof Binding.Single s) {
-                ops.add(new Op.UnmapSingle(s.handle(), s.kind(), 0, s.size(), s.dir(), 0));
+                ops.add(new Op.UnmapSingle(s.handle(), s.kind(), 0, s.size(), s.dir(), s.attrs()));
             } else if (b instanceof Binding.Sg g) {
-                ops.add(new Op.UnmapSg(g.handle(), g.nents(), g.dir(), 0));
+                ops.add(new Op.UnmapSg(g.handle(), g.nents(), g.dir(), g.attrs()));
             } else if (b instanceof Binding.Iova v) {
                 long tiled = tiledLength(v.links());
                 if (tiled >= 0 && !v.links().isEmpty()) {

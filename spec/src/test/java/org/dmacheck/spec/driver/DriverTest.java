@@ -10,6 +10,7 @@ import org.dmacheck.spec.op.Pattern;
 import org.dmacheck.spec.platform.DeviceConfig;
 import org.dmacheck.spec.platform.DeviceId;
 import org.dmacheck.spec.platform.Direction;
+import org.dmacheck.spec.platform.DmaAttrs;
 import org.dmacheck.spec.platform.IommuDomainType;
 import org.dmacheck.spec.platform.Platform;
 import org.dmacheck.spec.testengine.ToyEngine;
@@ -83,6 +84,21 @@ class DriverTest {
         // a misused binding takes no more accesses, but teardown still releases it correctly
         assertThat(d.execute(new Op.DeviceRead("m1", 0, 0, 4)).result()).isInstanceOf(OpResult.Skipped.class);
         assertThat(d.teardownOps()).containsExactly(new Op.UnmapSingle("m1", Op.MapKind.PHYS, 0, 0x100, Direction.TO_DEVICE, 0));
+    }
+
+    @Test
+    void teardownUnmapsWithTheMapsOwnAttributes() {
+        Platform p = direct();
+        Driver d = new Driver(p, new ToyEngine(p));
+        long attrs = DmaAttrs.MMIO | DmaAttrs.SKIP_CPU_SYNC;
+        d.execute(new Op.MapSingle("m1", DEV, Op.MapKind.PHYS, BUF, 0x100, Direction.TO_DEVICE, attrs));
+        d.execute(new Op.MapSg("s1", DEV, List.of(new Scatterlist.Chunk(BUF + 0x1000, 0x100)), Direction.FROM_DEVICE,
+                DmaAttrs.SKIP_CPU_SYNC));
+        // dma_map_phys(DMA_ATTR_MMIO) must be undone by dma_unmap_phys(DMA_ATTR_MMIO): without it
+        // dma-debug sees other attributes (U9) and dma-direct treats the MMIO range as RAM
+        assertThat(d.teardownOps()).containsExactly(
+                new Op.UnmapSg("s1", 1, Direction.FROM_DEVICE, DmaAttrs.SKIP_CPU_SYNC),
+                new Op.UnmapSingle("m1", Op.MapKind.PHYS, 0, 0x100, Direction.TO_DEVICE, attrs));
     }
 
     @Test
