@@ -106,9 +106,15 @@ public final class DataModel {
         Track t = new Track(m, !aliased(m.pieces()));
         tracks.put(m.handle(), t);
         if (coherentAlloc) {
-            // dma_alloc_coherent memory is zeroed (I5)
+            // dma_alloc_coherent memory is zeroed (I5); the rest of its last page is the engine's
+            // (dma_direct_alloc zeroes PAGE_ALIGN(size), another engine need not): unknown from now
             Mapping.Coherent c = (Mapping.Coherent) m;
-            cpu.put(c.buffer().cpuPhys(), new byte[(int) Math.min(c.buffer().size(), Integer.MAX_VALUE - 8)], step);
+            long size = c.buffer().size();
+            cpu.put(c.buffer().cpuPhys(), new byte[(int) Math.min(size, Integer.MAX_VALUE - 8)], step);
+            long tail = Unsigned.alignUp(size, platform.config().pageSize()) - size;
+            if (tail != 0) {
+                cpu.forget(c.buffer().cpuPhys() + size, tail, step);
+            }
         }
         index(t, m.pieces());
         copyIn(t, m.pieces(), attrsOf(m), step);
