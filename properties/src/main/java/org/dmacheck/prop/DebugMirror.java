@@ -121,7 +121,10 @@ final class DebugMirror {
             });
         } else if (op instanceof Op.SyncSg s) {
             find(before, s.handle()).filter(Binding.Sg.class::isInstance).map(Binding.Sg.class::cast)
-                    .filter(b -> b.targets().stream().allMatch(t -> booked.at(b.dev(), t.dmaAddr()) == 1))
+                    // each segment's check_sync() finds its own entry, and only it: bucket_find_contain()
+                    // gives up on several holders without a perfect fit (a misuse never fits perfectly)
+                    .filter(b -> b.targets().stream().allMatch(t -> booked.at(b.dev(), t.dmaAddr()) == 1
+                            && holders(b.dev(), t.dmaAddr(), t.length(), booked).equals(List.of(t))))
                     .ifPresent(b -> {
                         if (s.nents() != b.nents()) {
                             out.add(EnumSet.of(Check.S6));
@@ -179,8 +182,7 @@ final class DebugMirror {
     private static void checkSync(Binding.Single b, long addr, long size, Direction dir, Booked booked,
                                   List<Set<Check>> out) {
         Binding.Target own = new Binding.Target(b.dmaAddr(), b.size());
-        List<Binding.Target> holders = booked.of(b.dev()).stream()
-                .filter(t -> containingMatch(t.dmaAddr(), t.length(), addr, size)).toList();
+        List<Binding.Target> holders = holders(b.dev(), addr, size, booked);
         if (holders.isEmpty()) {
             out.add(EnumSet.of(Check.S1));
         } else if (holders.equals(List.of(own))) {
@@ -189,6 +191,11 @@ final class DebugMirror {
             }
             syncDirection(b.dir(), dir, out);
         }
+    }
+
+    /** The booked entries of {@code dev} that hold {@code [addr, addr + size)}. */
+    private static List<Binding.Target> holders(DeviceId dev, long addr, long size, Booked booked) {
+        return booked.of(dev).stream().filter(t -> containingMatch(t.dmaAddr(), t.length(), addr, size)).toList();
     }
 
     /**

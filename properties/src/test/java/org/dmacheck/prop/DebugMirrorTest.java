@@ -2,6 +2,7 @@ package org.dmacheck.prop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -12,7 +13,9 @@ import org.dmacheck.spec.contract.Check;
 import org.dmacheck.spec.driver.Binding;
 import org.dmacheck.spec.driver.Executed;
 import org.dmacheck.spec.driver.OpResult;
+import org.dmacheck.spec.op.DmaTrace;
 import org.dmacheck.spec.op.Op;
+import org.dmacheck.spec.op.TraceReader;
 import org.dmacheck.spec.platform.DeviceConfig;
 import org.dmacheck.spec.platform.DeviceId;
 import org.dmacheck.spec.platform.Direction;
@@ -167,5 +170,16 @@ class DebugMirrorTest {
         // with only m1's own entry booked, nothing holds 0x201000: S1
         assertThat(DebugMirror.expected(pastEnd, List.of(m1), d -> List.of(new Binding.Target(0x20_0000L, 0x1000))))
                 .containsExactly(Set.of(Check.S1));
+    }
+
+    @Test
+    void aSyncSgOfASegmentInsideAnotherEntryIsJudgedAsBucketFindContainDoes() throws Exception {
+        DmaTrace trace = TraceReader.read(Path.of(getClass().getResource("/regressions/misuse-sync-sg-two-holders.trace").toURI()));
+        CaseRun.Outcome o = DmaReplay.run(trace, Engines.find("reference"), Duration.ofSeconds(5));
+        assertThat(o.failure()).as("%s", o.failure()).isEmpty();
+        // two entries hold 0xc0000001 and neither fits perfectly: __hash_bucket_find() returns none, S1
+        assertThat(o.kernelLog()).anySatisfy(line -> assertThat(line)
+                .startsWith("DMA-API: 0000:04:00.0: device driver tries to sync DMA memory it has not allocated")
+                .contains("[step 3]"));
     }
 }
