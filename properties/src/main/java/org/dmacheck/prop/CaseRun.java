@@ -134,7 +134,7 @@ public final class CaseRun {
         if (halted()) {
             throw new IllegalStateException("the run has " + (outcome != null ? "finished" : "failed") + "; no more steps");
         }
-        List<Binding> before = List.copyOf(checker.driver().bindings());
+        List<Binding> before = DebugMirror.consulted(op, checker.driver());
         Checker.Checked c = checker.step(op);
         record(c, before).ifPresent(f -> failure = f);
         return c.executed();

@@ -10,9 +10,11 @@ import java.util.stream.Collectors;
 import org.dmacheck.spec.contract.Check;
 import org.dmacheck.spec.contract.ContractViolation;
 import org.dmacheck.spec.contract.DmaDebug;
+import org.dmacheck.spec.contract.DebugEntry;
 import org.dmacheck.spec.contract.DmaDebugOptions;
 import org.dmacheck.spec.contract.ExecutedFeed;
 import org.dmacheck.spec.driver.Binding;
+import org.dmacheck.spec.driver.Driver;
 import org.dmacheck.spec.driver.Executed;
 import org.dmacheck.spec.driver.OpResult;
 import org.dmacheck.spec.op.Op;
@@ -45,6 +47,7 @@ final class DebugMirror {
 
     private final ExecutedFeed feed;
     private final List<String> log = new ArrayList<>();
+    private final Books books = new Books();
 
     DebugMirror(Platform platform) {
         this.feed = new ExecutedFeed(new DmaDebug(dev -> platform.config().devices().stream()
@@ -57,11 +60,12 @@ final class DebugMirror {
     }
 
     /**
-     * Feeds {@code e}; {@code before} are the live bindings just before it ran. Returns the
+     * Feeds {@code e}; {@code before} are the live bindings it consulted ({@link #consulted}), as they
+     * were just before it ran. Returns the
      * failure when {@code e} is a misuse dma-debug should have reported and did not.
      */
     Optional<Finding> accept(Executed e, Collection<Binding> before) {
-        List<Set<Check>> expected = e.isMisuse() ? expected(e.op(), before, this::booked) : List.of();
+        List<Set<Check>> expected = e.isMisuse() ? expected(e.op(), before, books) : List.of();
         List<ContractViolation> reported = feed.accept(e);
         reported.forEach(v -> log.add(v.render()));
         if (!e.isMisuse() || (e.result() instanceof OpResult.Threw t && t.bugStyle())) {
@@ -77,17 +81,13 @@ final class DebugMirror {
                 + "] [reported=" + (got.isEmpty() ? "nothing" : ids(got)) + "] [step " + e.step() + "]"));
     }
 
-    private List<Binding.Target> booked(DeviceId dev) {
-        return feed.debug().entries(dev).stream().map(x -> new Binding.Target(x.devAddr(), x.size())).toList();
-    }
-
     /**
      * What debug.c reports for the misuse {@code op}: each set is one mistake, satisfied by any of
      * its checks. Empty when dma-debug has no hook for the call (two-step API, map direction) or
      * when its books make the call look correct — they hold what the driver's calls booked,
      * which after earlier misuse is not the driver's view: an entry found at the address decides.
      *
-     * @param before the driver's live bindings before the call
+     * @param before the driver's live bindings the call names or unmaps at ({@link #consulted}), before it
      * @param booked dma-debug's entries before the call
      */
     static List<Set<Check>> expected(Op op, Collection<Binding> before, Booked booked) {
@@ -147,6 +147,49 @@ final class DebugMirror {
         default int at(DeviceId dev, long addr) {
             return (int) of(dev).stream().filter(t -> t.dmaAddr() == addr).count();
         }
+
+        /** The entries of {@code dev} that hold {@code [addr, addr + size)} ({@code containing_match()}). */
+        default List<Binding.Target> holding(DeviceId dev, long addr, long size) {
+            return of(dev).stream().filter(t -> DmaDebug.containingMatch(t.dmaAddr(), t.length(), addr, size)).toList();
+        }
+    }
+
+    /** The books of the running dma-debug, looked up by address (O(log n) each), not listed. */
+    private final class Books implements Booked {
+        @Override
+        public List<Binding.Target> of(DeviceId dev) {
+            return targets(feed.debug().entries(dev));
+        }
+
+        @Override
+        public int at(DeviceId dev, long addr) {
+            return feed.debug().entriesAt(dev, addr).size();
+        }
+
+        @Override
+        public List<Binding.Target> holding(DeviceId dev, long addr, long size) {
+            return targets(feed.debug().entriesHolding(dev, addr, size));
+        }
+
+        private List<Binding.Target> targets(List<DebugEntry> entries) {
+            return entries.stream().map(x -> new Binding.Target(x.devAddr(), x.size())).toList();
+        }
+    }
+
+    /**
+     * The live bindings {@link #expected} may consult for {@code op}, taken from {@code driver}
+     * just before the call: the one it names, or those starting at the address it unmaps.
+     */
+    static List<Binding> consulted(Op op, Driver driver) {
+        String handle = op instanceof Op.UnmapSingle u ? u.handle() : op instanceof Op.SyncSingle s ? s.handle()
+                : op instanceof Op.UnmapSg u ? u.handle() : op instanceof Op.SyncSg s ? s.handle() : null;
+        if (handle != null) {
+            return driver.binding(handle).map(List::of).orElse(List.of());
+        }
+        if (op instanceof Op.UnmapUnknown u) {
+            return driver.bindingsStartingAt(u.dev(), u.dmaAddr());
+        }
+        return List.of();
     }
 
     /**
@@ -195,16 +238,7 @@ final class DebugMirror {
 
     /** The booked entries of {@code dev} that hold {@code [addr, addr + size)}. */
     private static List<Binding.Target> holders(DeviceId dev, long addr, long size, Booked booked) {
-        return booked.of(dev).stream().filter(t -> containingMatch(t.dmaAddr(), t.length(), addr, size)).toList();
-    }
-
-    /**
-     * {@code containing_match()} in u64 as debug.c computes it: the entry starts at or below the
-     * range and its end is at or above the range's end — ends that wrap past 2^64 included (a
-     * range whose end wraps is "held" by an entry whose end wraps further, or by none).
-     */
-    static boolean containingMatch(long entryAddr, long entrySize, long addr, long size) {
-        return Unsigned.le(entryAddr, addr) && Unsigned.le(addr + size, entryAddr + entrySize);
+        return booked.holding(dev, addr, size);
     }
 
     /** check_unmap() against {@code b}'s entry: size, attributes (the unmap function), direction. */

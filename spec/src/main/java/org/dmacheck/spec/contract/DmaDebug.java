@@ -354,6 +354,29 @@ public final class DmaDebug {
         return store.all(dev);
     }
 
+    /** The live entries of {@code dev} starting at {@code devAddr}, in booking order: what {@code bucket_find_exact()} picks from. */
+    public List<DebugEntry> entriesAt(DeviceId dev, long devAddr) {
+        return List.copyOf(store.at(dev, devAddr));
+    }
+
+    /**
+     * The live entries of {@code dev} holding {@code [devAddr, devAddr+size)}: what
+     * {@code bucket_find_contain()} picks from. O(log n) plus the entries starting within the
+     * longest entry's size below {@code devAddr}.
+     */
+    public List<DebugEntry> entriesHolding(DeviceId dev, long devAddr, long size) {
+        return store.holding(dev, devAddr, size);
+    }
+
+    /**
+     * {@code containing_match()} in u64 as debug.c computes it: the entry starts at or below the
+     * range and its end is at or above the range's end, both ends wrapping past 2^64 as they do
+     * there (a range whose end wraps is held by an entry whose end wraps at least as far).
+     */
+    public static boolean containingMatch(long entryAddr, long entrySize, long addr, long size) {
+        return Long.compareUnsigned(entryAddr, addr) <= 0 && Long.compareUnsigned(addr + size, entryAddr + entrySize) <= 0;
+    }
+
     /** Every live entry, by device and address. */
     public List<DebugEntry> entries() {
         return store.all();

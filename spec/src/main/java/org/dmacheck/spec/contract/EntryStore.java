@@ -78,6 +78,28 @@ final class EntryStore {
     }
 
     /**
+     * The entries of {@code dev} that hold {@code [devAddr, devAddr+size)} by
+     * {@link DmaDebug#containingMatch}, in address then booking order. Without a wrapping end only
+     * entries starting within the longest entry's size below {@code devAddr} can reach that far.
+     */
+    List<DebugEntry> holding(DeviceId dev, long devAddr, long size) {
+        long lowest = 0;
+        if (Long.compareUnsigned(devAddr + size, devAddr) >= 0) {
+            long reach = longest.getOrDefault(dev, 0L);
+            lowest = Long.compareUnsigned(devAddr, reach) >= 0 ? devAddr - reach : 0;
+        }
+        List<DebugEntry> out = new ArrayList<>();
+        for (List<DebugEntry> list : device(dev).subMap(lowest, true, devAddr, true).values()) {
+            for (DebugEntry e : list) {
+                if (DmaDebug.containingMatch(e.devAddr(), e.size(), devAddr, size)) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * {@code bucket_find_contain()}: an entry of {@code dev} whose range contains
      * {@code [devAddr, devAddr+size)}, computed in u64 like debug.c (so a range whose end wraps is
      * "contained" by any entry starting at or below it). Buckets are searched from the
@@ -85,25 +107,13 @@ final class EntryStore {
      * is passed over.
      */
     DebugEntry findContaining(DeviceId dev, long devAddr, Ref ref) {
-        long refEnd = devAddr + ref.size();
-        long lowest = 0;
-        if (Long.compareUnsigned(refEnd, devAddr) >= 0) {
-            // no wrap: only entries starting within the longest entry's size can reach the end
-            long reach = longest.getOrDefault(dev, 0L);
-            lowest = Long.compareUnsigned(devAddr, reach) >= 0 ? devAddr - reach : 0;
-        }
         long bucket = devAddr >>> HASH_FN_SHIFT;
         long limit = Math.min(HASH_SIZE, bucket + 1);
         TreeMap<Long, List<DebugEntry>> bySteps = new TreeMap<>();
-        for (List<DebugEntry> list : device(dev).subMap(lowest, true, devAddr, true).values()) {
-            for (DebugEntry e : list) {
-                if (Long.compareUnsigned(e.devAddr() + e.size(), refEnd) < 0) {
-                    continue; // containing_match(): b->dev_addr + b->size >= a->dev_addr + a->size
-                }
-                long step = Math.floorMod(bucket - (e.devAddr() >>> HASH_FN_SHIFT), HASH_SIZE);
-                if (step < limit) {
-                    bySteps.computeIfAbsent(step, k -> new ArrayList<>()).add(e);
-                }
+        for (DebugEntry e : holding(dev, devAddr, ref.size())) {
+            long step = Math.floorMod(bucket - (e.devAddr() >>> HASH_FN_SHIFT), HASH_SIZE);
+            if (step < limit) {
+                bySteps.computeIfAbsent(step, k -> new ArrayList<>()).add(e);
             }
         }
         for (List<DebugEntry> inBucket : bySteps.values()) {

@@ -82,6 +82,11 @@ public final class Driver {
         return Optional.ofNullable(bindings.get(handle));
     }
 
+    /** The live bindings of {@code dev} with a segment (or a two-step state) starting at {@code addr}, oldest first. */
+    public List<Binding> bindingsStartingAt(DeviceId dev, long addr) {
+        return bindings.startingAt(dev, addr);
+    }
+
     /** Every live binding, oldest first. */
     public Collection<Binding> bindings() {
         return Collections.unmodifiableCollection(bindings.values());

@@ -148,4 +148,21 @@ class SyncChecksTest {
         assertThat(ids(debug.sync(new ContractEvent.SyncSingle(Location.line(40), DeviceId.of("0000:02:00.0"), true,
                 ADDR, 0x100, Direction.FROM_DEVICE)))).containsExactly("S1");
     }
+
+    @Test
+    void theEntriesHoldingARangeAreThoseContainingMatchAcceptsInU64() {
+        map(1, ADDR, 0x2000, Direction.FROM_DEVICE);             // [0xfff00000, 0xfff02000)
+        map(2, ADDR + 0x1000, 0x1, Direction.TO_DEVICE);         // [0xfff01000, 0xfff01001)
+        map(3, 0xffff_ffff_ffff_e000L, 0x2000, Direction.TO_DEVICE); // its end wraps to 0
+        assertThat(debug.entriesHolding(NIC, ADDR + 0x1000, 1)).extracting(DebugEntry::devAddr)
+                .containsExactly(ADDR, ADDR + 0x1000);
+        assertThat(debug.entriesHolding(NIC, ADDR + 0x1fff, 2)).isEmpty();  // one byte past the first
+        assertThat(debug.entriesHolding(NIC, ADDR + 0x2000, 0)).extracting(DebugEntry::devAddr).containsExactly(ADDR);
+        // the last byte below 2^64: the range's end wraps to 0, which every entry's end is at or above,
+        // so in u64 every entry starting at or below it "holds" it -- debug.c's own arithmetic
+        assertThat(debug.entriesHolding(NIC, 0xffff_ffff_ffff_ffffL, 1)).extracting(DebugEntry::devAddr)
+                .containsExactly(ADDR, ADDR + 0x1000, 0xffff_ffff_ffff_e000L);
+        assertThat(debug.entriesHolding(NIC, ADDR + 0x800, 0x1001)).extracting(DebugEntry::devAddr).containsExactly(ADDR);
+        assertThat(debug.entriesAt(NIC, ADDR + 0x1000)).hasSize(1);
+    }
 }
