@@ -108,9 +108,12 @@ final class DebugMirror {
                     .ifPresent(b -> checkSync(b, b.dmaAddr() + s.offset(), s.size(), s.dir(), booked, out));
         } else if (op instanceof Op.UnmapSg u) {
             find(before, u.handle()).filter(Binding.Sg.class::isInstance).map(Binding.Sg.class::cast).ifPresent(b -> {
-                if (b.targets().stream().anyMatch(t -> booked.at(b.dev(), t.dmaAddr()) != 1)) {
+                if (b.targets().stream().anyMatch(t -> booked.at(b.dev(), t.dmaAddr()).size() > 1)) {
                     out.add(ANY_UNMAP_CHECK); // segments sharing an address: best fits, or none
                     return;
+                }
+                if (!b.targets().stream().allMatch(t -> booked.at(b.dev(), t.dmaAddr()).equals(List.of(Booking.of(b, t))))) {
+                    return; // a segment's entry is gone or another mapping's: debug.c judges against that
                 }
                 if (u.nents() != b.nents()) {
                     out.add(EnumSet.of(Check.U6));
@@ -123,8 +126,8 @@ final class DebugMirror {
             find(before, s.handle()).filter(Binding.Sg.class::isInstance).map(Binding.Sg.class::cast)
                     // each segment's check_sync() finds its own entry, and only it: bucket_find_contain()
                     // gives up on several holders without a perfect fit (a misuse never fits perfectly)
-                    .filter(b -> b.targets().stream().allMatch(t -> booked.at(b.dev(), t.dmaAddr()) == 1
-                            && holders(b.dev(), t.dmaAddr(), t.length(), booked).equals(List.of(t))))
+                    .filter(b -> b.targets().stream().allMatch(t -> booked.at(b.dev(), t.dmaAddr()).size() == 1
+                            && booked.holding(b.dev(), t.dmaAddr(), t.length()).equals(List.of(Booking.of(b, t)))))
                     .ifPresent(b -> {
                         if (s.nents() != b.nents()) {
                             out.add(EnumSet.of(Check.S6));
@@ -136,43 +139,68 @@ final class DebugMirror {
     }
 
     /**
-     * dma-debug's books: the device ranges it holds entries for (single mappings, sg segments,
-     * allocations), which after earlier misuse may differ from the driver's live bindings.
+     * One dma-debug entry as check_unmap() and check_sync() judge a call against it: where, how
+     * long, which direction, which attributes of {@code DMA_ATTR_UNMAP_VALID}. Two entries that agree
+     * on these give the same verdicts, whichever mapping booked them.
+     */
+    record Booking(long dmaAddr, long size, Direction dir, long attrs) {
+        Booking {
+            attrs &= DmaDebug.UNMAP_VALID_ATTRS;
+        }
+
+        /** What a single mapping booked: dma_map_resource() adds {@code DMA_ATTR_MMIO}. */
+        static Booking of(Binding.Single b) {
+            return new Booking(b.dmaAddr(), b.size(), b.dir(), ExecutedFeed.hookAttrs(b.kind(), b.attrs()));
+        }
+
+        /** What segment {@code t} of a mapped scatterlist booked. */
+        static Booking of(Binding.Sg b, Binding.Target t) {
+            return new Booking(t.dmaAddr(), t.length(), b.dir(), b.attrs());
+        }
+
+        static Booking of(DebugEntry e) {
+            return new Booking(e.devAddr(), e.size(), e.direction(), e.attrs());
+        }
+    }
+
+    /**
+     * dma-debug's books: the entries it holds (single mappings, sg segments, allocations), which
+     * after earlier misuse may differ from the driver's live bindings.
      */
     @FunctionalInterface
     interface Booked {
-        List<Binding.Target> of(DeviceId dev);
+        List<Booking> of(DeviceId dev);
 
-        /** How many entries of {@code dev} start at {@code addr}. */
-        default int at(DeviceId dev, long addr) {
-            return (int) of(dev).stream().filter(t -> t.dmaAddr() == addr).count();
+        /** The entries of {@code dev} that start at {@code addr}. */
+        default List<Booking> at(DeviceId dev, long addr) {
+            return of(dev).stream().filter(t -> t.dmaAddr() == addr).toList();
         }
 
         /** The entries of {@code dev} that hold {@code [addr, addr + size)} ({@code containing_match()}). */
-        default List<Binding.Target> holding(DeviceId dev, long addr, long size) {
-            return of(dev).stream().filter(t -> DmaDebug.containingMatch(t.dmaAddr(), t.length(), addr, size)).toList();
+        default List<Booking> holding(DeviceId dev, long addr, long size) {
+            return of(dev).stream().filter(t -> DmaDebug.containingMatch(t.dmaAddr(), t.size(), addr, size)).toList();
         }
     }
 
     /** The books of the running dma-debug, looked up by address (O(log n) each), not listed. */
     private final class Books implements Booked {
         @Override
-        public List<Binding.Target> of(DeviceId dev) {
-            return targets(feed.debug().entries(dev));
+        public List<Booking> of(DeviceId dev) {
+            return bookings(feed.debug().entries(dev));
         }
 
         @Override
-        public int at(DeviceId dev, long addr) {
-            return feed.debug().entriesAt(dev, addr).size();
+        public List<Booking> at(DeviceId dev, long addr) {
+            return bookings(feed.debug().entriesAt(dev, addr));
         }
 
         @Override
-        public List<Binding.Target> holding(DeviceId dev, long addr, long size) {
-            return targets(feed.debug().entriesHolding(dev, addr, size));
+        public List<Booking> holding(DeviceId dev, long addr, long size) {
+            return bookings(feed.debug().entriesHolding(dev, addr, size));
         }
 
-        private List<Binding.Target> targets(List<DebugEntry> entries) {
-            return entries.stream().map(x -> new Binding.Target(x.devAddr(), x.size())).toList();
+        private List<Booking> bookings(List<DebugEntry> entries) {
+            return entries.stream().map(Booking::of).toList();
         }
     }
 
@@ -194,19 +222,18 @@ final class DebugMirror {
 
     /**
      * check_unmap() at {@code addr}: nothing booked there is U2 (U1 at DMA_MAPPING_ERROR); one
-     * entry, which the driver holds as {@code own}, is judged against it. Several entries (a best
-     * fit among them) or one the driver no longer knows (its books and debug.c's parted at an
-     * earlier misuse) decide nothing.
+     * entry that is what the driver's {@code own} mapping booked is judged as {@code own}. Several
+     * entries (a best fit among them) or one that is not {@code own}'s (its books and debug.c's
+     * parted at an earlier misuse, e.g. a twin's wrong unmap fitted {@code own}'s entry perfectly
+     * and dropped it) decide nothing.
      */
     private static void unmapAt(DeviceId dev, long addr, Binding.Single own, Op.MapKind kind, long size, Direction dir,
                                 long attrs, Booked booked, List<Set<Check>> out) {
-        int n = booked.at(dev, addr);
-        if (n == 0) {
+        List<Booking> there = booked.at(dev, addr);
+        if (there.isEmpty()) {
             out.add(EnumSet.of(addr == DmaDebug.DMA_MAPPING_ERROR ? Check.U1 : Check.U2));
-        } else if (n == 1) {
-            if (own != null && !own.misused()) {
-                unmapOf(own, kind, size, dir, attrs, out);
-            }
+        } else if (own != null && !own.misused() && there.equals(List.of(Booking.of(own)))) {
+            unmapOf(own, kind, size, dir, attrs, out);
         } // several: bucket_find_exact() takes a perfect fit silently, else reports against a best fit or U2
     }
 
@@ -224,21 +251,15 @@ final class DebugMirror {
      */
     private static void checkSync(Binding.Single b, long addr, long size, Direction dir, Booked booked,
                                   List<Set<Check>> out) {
-        Binding.Target own = new Binding.Target(b.dmaAddr(), b.size());
-        List<Binding.Target> holders = holders(b.dev(), addr, size, booked);
+        List<Booking> holders = booked.holding(b.dev(), addr, size);
         if (holders.isEmpty()) {
             out.add(EnumSet.of(Check.S1));
-        } else if (holders.equals(List.of(own))) {
+        } else if (holders.equals(List.of(Booking.of(b)))) {
             if (Unsigned.lt(b.size(), size)) {
                 out.add(EnumSet.of(Check.S2));
             }
             syncDirection(b.dir(), dir, out);
         }
-    }
-
-    /** The booked entries of {@code dev} that hold {@code [addr, addr + size)}. */
-    private static List<Binding.Target> holders(DeviceId dev, long addr, long size, Booked booked) {
-        return booked.holding(dev, addr, size);
     }
 
     /** check_unmap() against {@code b}'s entry: size, attributes (the unmap function), direction. */

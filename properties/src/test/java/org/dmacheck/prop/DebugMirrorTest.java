@@ -84,7 +84,7 @@ class DebugMirrorTest {
     }
 
     /** dma-debug's books: one entry, at m1's 0x200000. */
-    private static final DebugMirror.Booked AT_M1 = d -> List.of(new Binding.Target(0x20_0000L, 0x1000));
+    private static final DebugMirror.Booked AT_M1 = d -> List.of(DebugMirror.Booking.of(M1));
 
     @Test
     void whatDebugCReportsForEachMisuse() {
@@ -101,7 +101,7 @@ class DebugMirrorTest {
         Binding.Single mmio = new Binding.Single("m2", DEV, Op.MapKind.PHYS, 0x7000_0000L, 0x1000, Direction.TO_DEVICE,
                 DmaAttrs.MMIO, 0x7000_0000L, false);
         assertThat(DebugMirror.expected(new Op.UnmapSingle("m2", Op.MapKind.RESOURCE, 0, 0x1000, Direction.TO_DEVICE,
-                DmaAttrs.MMIO), List.of(mmio), d -> List.of(new Binding.Target(0x7000_0000L, 0x1000)))).isEmpty();
+                DmaAttrs.MMIO), List.of(mmio), d -> List.of(DebugMirror.Booking.of(mmio)))).isEmpty();
         // page vs phys: both book a "phy" entry since v6.18, debug.c cannot tell them apart
         assertThat(DebugMirror.expected(new Op.UnmapSingle("m1", Op.MapKind.PAGE, 0, 0x1000, Direction.TO_DEVICE, 0),
                 List.of(M1), AT_M1)).isEmpty();
@@ -124,7 +124,7 @@ class DebugMirrorTest {
         // [0xffffffffffffefff, +0x1000) and a 1-byte sync at offset 0x1000 (2^64-1): nothing reported
         Binding.Single top = new Binding.Single("m9", DEV, Op.MapKind.PHYS, 0x20_0000L, 0x1000, Direction.BIDIRECTIONAL, 0,
                 0xffff_ffff_ffff_efffL, false);
-        DebugMirror.Booked atTop = d -> List.of(new Binding.Target(0xffff_ffff_ffff_efffL, 0x1000));
+        DebugMirror.Booked atTop = d -> List.of(DebugMirror.Booking.of(top));
         assertThat(DebugMirror.expected(new Op.SyncSingle("m9", true, 0x1000, 1, Direction.BIDIRECTIONAL), List.of(top),
                 atTop)).isEmpty();
         // ... and a wrapping sync longer than the entry is S2 (the entry holds it, the size does not fit)
@@ -143,7 +143,25 @@ class DebugMirrorTest {
                 0x20_0000L, false);
         assertThat(DebugMirror.expected(new Op.UnmapUnknown(DEV, Op.MapKind.PHYS, 0x20_0000L, 0x3000,
                 Direction.FROM_DEVICE, 0), List.of(M1, twin),
-                d -> List.of(new Binding.Target(0x20_0000L, 0x1000), new Binding.Target(0x20_0000L, 0x2000)))).isEmpty();
+                d -> List.of(DebugMirror.Booking.of(M1), DebugMirror.Booking.of(twin)))).isEmpty();
+    }
+
+    @Test
+    void anUnmapJudgedAgainstATwinsEntryRequiresNothing() {
+        // the deep misuse run: m4 (TO_DEVICE) and m5 (BIDIRECTIONAL) are two resource maps of 0xc0000000.
+        // m5's unmap with TO_DEVICE fits m4's entry perfectly, so debug.c drops m4's entry silently;
+        // m4's unmap with BIDIRECTIONAL then meets m5's entry, which it fits: nothing is reported
+        Binding.Single m4 = new Binding.Single("m4", DEV, Op.MapKind.RESOURCE, 0xc000_0000L, 0x1000, Direction.TO_DEVICE, 0,
+                0xc000_0000L, false);
+        Binding.Single m5 = new Binding.Single("m5", DEV, Op.MapKind.RESOURCE, 0xc000_0000L, 0x1000,
+                Direction.BIDIRECTIONAL, 0, 0xc000_0000L, true);
+        Op wrongDir = new Op.UnmapSingle("m4", Op.MapKind.RESOURCE, 0, 0x1000, Direction.BIDIRECTIONAL, 0);
+        assertThat(DebugMirror.expected(wrongDir, List.of(m4), d -> List.of(DebugMirror.Booking.of(m5)))).isEmpty();
+        // with m4's own entry the only one there, check_unmap() says U7
+        assertThat(DebugMirror.expected(wrongDir, List.of(m4), d -> List.of(DebugMirror.Booking.of(m4))))
+                .containsExactly(Set.of(Check.U7));
+        // a resource map books DMA_ATTR_MMIO (dma_map_resource() adds it)
+        assertThat(DebugMirror.Booking.of(m4).attrs()).isEqualTo(DmaAttrs.MMIO);
     }
 
     @Test
@@ -166,9 +184,10 @@ class DebugMirrorTest {
                 0, 0x20_0000L, false);
         Op pastEnd = new Op.SyncSingle("m1", true, 0x1000, 1, Direction.BIDIRECTIONAL);
         assertThat(DebugMirror.expected(pastEnd, List.of(m1),
-                d -> List.of(new Binding.Target(0x20_0000L, 0x1001), new Binding.Target(0x20_0000L, 0x1000)))).isEmpty();
+                d -> List.of(new DebugMirror.Booking(0x20_0000L, 0x1001, Direction.BIDIRECTIONAL, 0), DebugMirror.Booking.of(m1))))
+                .isEmpty();
         // with only m1's own entry booked, nothing holds 0x201000: S1
-        assertThat(DebugMirror.expected(pastEnd, List.of(m1), d -> List.of(new Binding.Target(0x20_0000L, 0x1000))))
+        assertThat(DebugMirror.expected(pastEnd, List.of(m1), d -> List.of(DebugMirror.Booking.of(m1))))
                 .containsExactly(Set.of(Check.S1));
     }
 
