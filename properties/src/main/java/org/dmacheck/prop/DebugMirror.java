@@ -9,9 +9,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.dmacheck.spec.contract.Check;
 import org.dmacheck.spec.contract.ContractViolation;
-import org.dmacheck.spec.contract.DmaDebug;
 import org.dmacheck.spec.contract.DebugEntry;
+import org.dmacheck.spec.contract.DmaDebug;
 import org.dmacheck.spec.contract.DmaDebugOptions;
+import org.dmacheck.spec.contract.EntryType;
 import org.dmacheck.spec.contract.ExecutedFeed;
 import org.dmacheck.spec.driver.Binding;
 import org.dmacheck.spec.driver.Driver;
@@ -108,9 +109,17 @@ final class DebugMirror {
                     .ifPresent(b -> checkSync(b, b.dmaAddr() + s.offset(), s.size(), s.dir(), booked, out));
         } else if (op instanceof Op.UnmapSg u) {
             find(before, u.handle()).filter(Binding.Sg.class::isInstance).map(Binding.Sg.class::cast).ifPresent(b -> {
-                if (b.targets().stream().anyMatch(t -> booked.at(b.dev(), t.dmaAddr()).size() > 1)) {
-                    out.add(ANY_UNMAP_CHECK); // segments sharing an address: best fits, or none
-                    return;
+                for (Binding.Target t : b.targets()) {
+                    List<Booking> there = booked.at(b.dev(), t.dmaAddr());
+                    if (there.size() > 1) {
+                        // segments sharing an address: bucket_find_exact() takes a perfect fit for the
+                        // call silently (whoever booked it); without one it finds nothing (U2)
+                        Booking ref = new Booking(t.dmaAddr(), t.length(), u.dir(), u.attrs(), EntryType.SG, u.nents());
+                        if (there.stream().noneMatch(x -> x.fitsPerfectly(ref))) {
+                            out.add(ANY_UNMAP_CHECK);
+                        }
+                        return;
+                    }
                 }
                 if (!b.targets().stream().allMatch(t -> booked.at(b.dev(), t.dmaAddr()).equals(List.of(Booking.of(b, t))))) {
                     return; // a segment's entry is gone or another mapping's: debug.c judges against that
@@ -143,9 +152,14 @@ final class DebugMirror {
      * long, which direction, which attributes of {@code DMA_ATTR_UNMAP_VALID}. Two entries that agree
      * on these give the same verdicts, whichever mapping booked them.
      */
-    record Booking(long dmaAddr, long size, Direction dir, long attrs) {
+    record Booking(long dmaAddr, long size, Direction dir, long attrs, EntryType type, int sgCallEnts) {
         Booking {
             attrs &= DmaDebug.UNMAP_VALID_ATTRS;
+        }
+
+        /** A single mapping's "phy" entry (every single map books one since v6.18). */
+        Booking(long dmaAddr, long size, Direction dir, long attrs) {
+            this(dmaAddr, size, dir, attrs, EntryType.PHY, 0);
         }
 
         /** What a single mapping booked: dma_map_resource() adds {@code DMA_ATTR_MMIO}. */
@@ -155,11 +169,16 @@ final class DebugMirror {
 
         /** What segment {@code t} of a mapped scatterlist booked. */
         static Booking of(Binding.Sg b, Binding.Target t) {
-            return new Booking(t.dmaAddr(), t.length(), b.dir(), b.attrs());
+            return new Booking(t.dmaAddr(), t.length(), b.dir(), b.attrs(), EntryType.SG, b.nents());
         }
 
         static Booking of(DebugEntry e) {
-            return new Booking(e.devAddr(), e.size(), e.direction(), e.attrs());
+            return new Booking(e.devAddr(), e.size(), e.direction(), e.attrs(), e.type(), e.sgCallEnts());
+        }
+
+        /** {@code __hash_bucket_find()}'s perfect fit ({@code match_lvl == 4}): size, type, direction, sg_call_ents. */
+        boolean fitsPerfectly(Booking ref) {
+            return size == ref.size && type == ref.type && dir == ref.dir && sgCallEnts == ref.sgCallEnts;
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.dmacheck.prop.exec.CallTimer;
 import org.dmacheck.spec.api.Engines;
+import org.dmacheck.spec.api.Scatterlist;
 import org.dmacheck.spec.contract.Check;
 import org.dmacheck.spec.driver.Binding;
 import org.dmacheck.spec.driver.Executed;
@@ -200,5 +201,36 @@ class DebugMirrorTest {
         assertThat(o.kernelLog()).anySatisfy(line -> assertThat(line)
                 .startsWith("DMA-API: 0000:04:00.0: device driver tries to sync DMA memory it has not allocated")
                 .contains("[step 3]"));
+    }
+
+    @Test
+    void anSgUnmapIsJudgedOnItsOwnEntriesAndAPerfectFitForAnotherListIsSilent() {
+        Scatterlist sgl = Scatterlist.of(0x20_0000L, 0x1000);
+        sgl.get(0).setDma(0x20_0000L, 0x1000);
+        Binding.Sg s1 = new Binding.Sg("s1", DEV, sgl, 1, Direction.TO_DEVICE, 0, 1, false);
+        Binding.Sg s2 = new Binding.Sg("s2", DEV, sgl, 1, Direction.BIDIRECTIONAL, 0, 1, false);
+        Op wrongDir = new Op.UnmapSg("s2", 1, Direction.TO_DEVICE, 0);
+        // s2 alone at 0x200000: check_unmap() against its entry says U7
+        assertThat(DebugMirror.expected(wrongDir, List.of(s2), d -> List.of(DebugMirror.Booking.of(s2, s2.targets().get(0)))))
+                .containsExactly(Set.of(Check.U7));
+        // s1 (TO_DEVICE, 1 entry) booked the same address: the call fits s1's entry perfectly, and
+        // bucket_find_exact() takes it without a word -- nothing can be required
+        DebugMirror.Booked both = d -> List.of(DebugMirror.Booking.of(s1, s1.targets().get(0)),
+                DebugMirror.Booking.of(s2, s2.targets().get(0)));
+        assertThat(DebugMirror.expected(wrongDir, List.of(s2), both)).isEmpty();
+        // ... but a call that fits neither finds no entry (U2), among any check
+        assertThat(DebugMirror.expected(new Op.UnmapSg("s2", 1, Direction.FROM_DEVICE, 0), List.of(s2), both))
+                .singleElement().asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.collection(Check.class))
+                .contains(Check.U2);
+
+        // and end to end on dma-direct, where both lists get the identity address 0x200000
+        List<Op> ops = List.of(new Op.MapSg("s1", DEV, List.of(new Scatterlist.Chunk(0x20_0000L, 0x1000)), Direction.TO_DEVICE, 0),
+                new Op.MapSg("s2", DEV, List.of(new Scatterlist.Chunk(0x20_0000L, 0x1000)), Direction.BIDIRECTIONAL, 0),
+                wrongDir);
+        CaseRun.Outcome o;
+        try (CallTimer timer = new CallTimer(Duration.ofSeconds(5))) {
+            o = CaseRun.run(new DmaCase(DIRECT, ops), Engines.find("reference"), timer);
+        }
+        assertThat(o.failure()).as("%s", o.failure()).isEmpty();
     }
 }
