@@ -228,8 +228,7 @@ final class DebugMirror {
      * just before the call: the one it names, or those starting at the address it unmaps.
      */
     static List<Binding> consulted(Op op, Driver driver) {
-        String handle = op instanceof Op.UnmapSingle u ? u.handle() : op instanceof Op.SyncSingle s ? s.handle()
-                : op instanceof Op.UnmapSg u ? u.handle() : op instanceof Op.SyncSg s ? s.handle() : null;
+        String handle = Op.usedHandle(op);
         if (handle != null) {
             return driver.binding(handle).map(List::of).orElse(List.of());
         }

@@ -173,7 +173,7 @@ public final class ResultWellFormed implements Invariant {
         } else if (op instanceof Op.UnmapUnknown u) {
             return u.dev();
         }
-        String handle = handleOf(op);
+        String handle = Op.usedHandle(op);
         if (handle != null) {
             var b = ctx.ledger().mapping(handle);
             if (b.isPresent()) {
@@ -184,35 +184,6 @@ public final class ResultWellFormed implements Invariant {
                     return m.dev();
                 }
             }
-        }
-        return null;
-    }
-
-    static String handleOf(Op op) {
-        if (op instanceof Op.UnmapSingle u) {
-            return u.handle();
-        } else if (op instanceof Op.UnmapSg u) {
-            return u.handle();
-        } else if (op instanceof Op.SyncSingle s) {
-            return s.handle();
-        } else if (op instanceof Op.SyncSg s) {
-            return s.handle();
-        } else if (op instanceof Op.IovaLink l) {
-            return l.handle();
-        } else if (op instanceof Op.IovaSync s) {
-            return s.handle();
-        } else if (op instanceof Op.IovaUnlink u) {
-            return u.handle();
-        } else if (op instanceof Op.IovaFree f) {
-            return f.handle();
-        } else if (op instanceof Op.IovaDestroy d) {
-            return d.handle();
-        } else if (op instanceof Op.FreeCoherent f) {
-            return f.handle();
-        } else if (op instanceof Op.DeviceWrite w) {
-            return w.handle();
-        } else if (op instanceof Op.DeviceRead r) {
-            return r.handle();
         }
         return null;
     }

@@ -120,4 +120,38 @@ public sealed interface Op {
     /** Logical time passes: flush-queue timers may fire. */
     record Tick(long millis) implements Op {
     }
+
+    /**
+     * The live handle {@code op} works on — the mapping, list, state or buffer it unmaps, syncs,
+     * links, frees or accesses — or null when it names none (maps and allocations bind a new one;
+     * unmaps by address, CPU accesses and time name none).
+     */
+    static String usedHandle(Op op) {
+        if (op instanceof Op.UnmapSingle u) {
+            return u.handle();
+        } else if (op instanceof Op.UnmapSg u) {
+            return u.handle();
+        } else if (op instanceof Op.SyncSingle s) {
+            return s.handle();
+        } else if (op instanceof Op.SyncSg s) {
+            return s.handle();
+        } else if (op instanceof Op.IovaLink l) {
+            return l.handle();
+        } else if (op instanceof Op.IovaSync s) {
+            return s.handle();
+        } else if (op instanceof Op.IovaUnlink u) {
+            return u.handle();
+        } else if (op instanceof Op.IovaFree f) {
+            return f.handle();
+        } else if (op instanceof Op.IovaDestroy d) {
+            return d.handle();
+        } else if (op instanceof Op.FreeCoherent f) {
+            return f.handle();
+        } else if (op instanceof Op.DeviceWrite w) {
+            return w.handle();
+        } else if (op instanceof Op.DeviceRead r) {
+            return r.handle();
+        }
+        return null;
+    }
 }
