@@ -39,7 +39,7 @@ import org.dmacheck.spec.platform.DmaAttrs;
  * hears nothing and keeps the entry ({@link #reachesHook}).
  */
 public final class ExecutedFeed {
-    private record Single(DeviceId dev, long dmaAddr, EntryType type) {
+    private record Single(DeviceId dev, long dmaAddr) {
     }
 
     private record Sg(DeviceId dev, List<SgEntry> entries) {
@@ -75,12 +75,12 @@ public final class ExecutedFeed {
         OpResult r = e.result();
         List<ContractViolation> out = new ArrayList<>();
         if (op instanceof Op.MapSingle m && r instanceof OpResult.Mapped mr) {
-            EntryType type = EntryType.PHY; // v6.18+: page, single and resource maps all book "phy"
-            out.addAll(debug.map(new ContractEvent.MapSingle(at, m.dev(), type, OptionalLong.of(m.phys()), mr.dmaAddr(),
+            // v6.18+: page, single and resource maps all book "phy"
+            out.addAll(debug.map(new ContractEvent.MapSingle(at, m.dev(), EntryType.PHY, OptionalLong.of(m.phys()), mr.dmaAddr(),
                     m.size(), m.dir(), hookAttrs(m.kind(), m.attrs()))));
             debug.mappingErrorChecked(m.dev(), mr.dmaAddr());
             if (!mr.failed()) {
-                singles.put(m.handle(), new Single(m.dev(), mr.dmaAddr(), type));
+                singles.put(m.handle(), new Single(m.dev(), mr.dmaAddr()));
             }
         } else if (op instanceof Op.UnmapSingle u && singles.containsKey(u.handle())) {
             Single s = singles.get(u.handle());
