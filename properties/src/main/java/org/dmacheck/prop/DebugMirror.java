@@ -62,8 +62,8 @@ final class DebugMirror {
 
     /**
      * Feeds {@code e}; {@code before} are the live bindings it consulted ({@link #consulted}), as they
-     * were just before it ran. Returns the
-     * failure when {@code e} is a misuse dma-debug should have reported and did not.
+     * were just before it ran. Returns the failure when {@code e} is a misuse dma-debug should have
+     * reported and did not.
      */
     Optional<Finding> accept(Executed e, Collection<Binding> before) {
         List<Set<Check>> expected = e.isMisuse() ? expected(e.op(), before, books) : List.of();
@@ -108,29 +108,8 @@ final class DebugMirror {
             find(before, s.handle()).filter(Binding.Single.class::isInstance).map(Binding.Single.class::cast)
                     .ifPresent(b -> checkSync(b, b.dmaAddr() + s.offset(), s.size(), s.dir(), booked, out));
         } else if (op instanceof Op.UnmapSg u) {
-            find(before, u.handle()).filter(Binding.Sg.class::isInstance).map(Binding.Sg.class::cast).ifPresent(b -> {
-                for (Binding.Target t : b.targets()) {
-                    List<Booking> there = booked.at(b.dev(), t.dmaAddr());
-                    if (there.size() > 1) {
-                        // segments sharing an address: bucket_find_exact() takes a perfect fit for the
-                        // call silently (whoever booked it); without one it finds nothing (U2)
-                        Booking ref = new Booking(t.dmaAddr(), t.length(), u.dir(), u.attrs(), EntryType.SG, u.nents());
-                        if (there.stream().noneMatch(x -> x.fitsPerfectly(ref))) {
-                            out.add(ANY_UNMAP_CHECK);
-                        }
-                        return;
-                    }
-                }
-                if (!b.targets().stream().allMatch(t -> booked.at(b.dev(), t.dmaAddr()).equals(List.of(Booking.of(b, t))))) {
-                    return; // a segment's entry is gone or another mapping's: debug.c judges against that
-                }
-                if (u.nents() != b.nents()) {
-                    out.add(EnumSet.of(Check.U6));
-                }
-                if (u.dir() != b.dir()) {
-                    out.add(EnumSet.of(Check.U7));
-                }
-            });
+            find(before, u.handle()).filter(Binding.Sg.class::isInstance).map(Binding.Sg.class::cast)
+                    .ifPresent(b -> unmapSg(b, u, booked, out));
         } else if (op instanceof Op.SyncSg s) {
             find(before, s.handle()).filter(Binding.Sg.class::isInstance).map(Binding.Sg.class::cast)
                     // each segment's check_sync() finds its own entry, and only it: bucket_find_contain()
@@ -239,6 +218,37 @@ final class DebugMirror {
     }
 
     /**
+     * check_unmap() of each segment of {@code b}. A segment sharing its address with other entries:
+     * bucket_find_exact() takes a perfect fit for the call silently (whoever booked it), and
+     * without one finds nothing (U2). Otherwise every segment's entry must be its own — one that
+     * is gone or another mapping's is what debug.c judges against — and then the count and
+     * direction are checked.
+     */
+    private static void unmapSg(Binding.Sg b, Op.UnmapSg u, Booked booked, List<Set<Check>> out) {
+        boolean allOwn = true;
+        for (Binding.Target t : b.targets()) {
+            List<Booking> there = booked.at(b.dev(), t.dmaAddr());
+            if (there.size() > 1) {
+                Booking ref = new Booking(t.dmaAddr(), t.length(), u.dir(), u.attrs(), EntryType.SG, u.nents());
+                if (there.stream().noneMatch(x -> x.fitsPerfectly(ref))) {
+                    out.add(ANY_UNMAP_CHECK);
+                }
+                return;
+            }
+            allOwn &= there.equals(List.of(Booking.of(b, t)));
+        }
+        if (!allOwn) {
+            return;
+        }
+        if (u.nents() != b.nents()) {
+            out.add(EnumSet.of(Check.U6));
+        }
+        if (u.dir() != b.dir()) {
+            out.add(EnumSet.of(Check.U7));
+        }
+    }
+
+    /**
      * check_unmap() at {@code addr}: nothing booked there is U2 (U1 at DMA_MAPPING_ERROR); one
      * entry that is what the driver's {@code own} mapping booked is judged as {@code own}. Several
      * entries (a best fit among them) or one that is not {@code own}'s (its books and debug.c's
@@ -288,8 +298,7 @@ final class DebugMirror {
         }
         // every single map books a "phy" entry since v6.18: a wrong unmap function shows only as
         // different attributes (map_resource vs map_phys without DMA_ATTR_MMIO), never as U4
-        long valid = DmaDebug.UNMAP_VALID_ATTRS;
-        if ((ExecutedFeed.hookAttrs(kind, attrs) & valid) != (ExecutedFeed.hookAttrs(b.kind(), b.attrs()) & valid)) {
+        if ((ExecutedFeed.hookAttrs(kind, attrs) & DmaDebug.UNMAP_VALID_ATTRS) != Booking.of(b).attrs()) {
             out.add(EnumSet.of(Check.U9));
         }
         if (dir != b.dir()) {
