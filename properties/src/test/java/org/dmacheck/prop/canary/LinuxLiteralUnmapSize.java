@@ -7,6 +7,7 @@ import org.dmacheck.spec.platform.DeviceId;
 import org.dmacheck.spec.platform.Direction;
 import org.dmacheck.spec.platform.Hardware;
 import org.dmacheck.spec.platform.IommuHw;
+import org.dmacheck.spec.platform.Unsigned;
 
 /**
  * What Linux itself does with a too-large single unmap on an IOMMU: {@code __iommu_dma_unmap()}
@@ -61,10 +62,9 @@ public final class LinuxLiteralUnmapSize extends CanaryProvider {
             return;
         }
         long granule = iommu.get().config().granule();
-        long iovaOff = addr & (granule - 1);
-        long start = addr - iovaOff;
-        long len = (size + iovaOff + granule - 1) & -granule;
-        if (len != 0 && Long.compareUnsigned(start + len - 1, start) >= 0) {
+        long start = Unsigned.alignDown(addr, granule);
+        long len = Unsigned.alignUp(size + (addr - start), granule); // iova_align(size + iova_off)
+        if (Unsigned.fits(start, len)) {
             iommu.get().unmap(start, len);
             iommu.get().iotlbSync(start, len);
         }
