@@ -23,8 +23,8 @@ final class BindingTable {
     private record Start(DeviceId dev, long addr) {
     }
 
-    /** A stored binding, its age (kept when it is replaced) and the start keys it is filed under. */
-    private record Filed(long seq, Binding binding, List<Start> starts) {
+    /** A stored binding's age (kept when it is replaced) and the start keys it is filed under. */
+    private record Filed(long seq, List<Start> starts) {
     }
 
     private final Map<String, Binding> live = new LinkedHashMap<>();
@@ -59,7 +59,7 @@ final class BindingTable {
             byStart.computeIfAbsent(s, k -> new TreeMap<>()).put(age, b);
         }
         live.put(b.handle(), b);
-        filed.put(b.handle(), new Filed(age, b, starts));
+        filed.put(b.handle(), new Filed(age, starts));
     }
 
     /** Files the binding of {@code handle} again, after the engine may have written into its list or state. */
