@@ -170,7 +170,7 @@ final class MemorySystem {
         long line = cache.lineSize();
         long start = Unsigned.alignDown(phys, line);
         long end = Unsigned.alignUp(phys + size, line);
-        touched.memory(start, end == 0 ? -start : end - start, who);
+        touched.memory(start, end - start, who); // end wraps to 0 at 2^64: still the length
     }
 
     private boolean isUncached(long phys) {
