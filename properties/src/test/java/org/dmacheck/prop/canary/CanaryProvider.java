@@ -13,11 +13,43 @@ import org.dmacheck.spec.platform.Hardware;
  * canary-...} works in tests and never in the shipped jar.
  */
 abstract class CanaryProvider implements DmaEngineProvider {
+    private final String name;
+    private final String property;
+    private final String description;
+    private final Set<String> caughtBy;
+
+    /**
+     * @param name        the engine name ({@code canary-...})
+     * @param property    the property that should catch it
+     * @param description what is broken, in a line
+     * @param caughtBy    the invariant (or failure kind) names that count as catching it
+     */
+    CanaryProvider(String name, String property, String description, Set<String> caughtBy) {
+        this.name = name;
+        this.property = property;
+        this.description = description;
+        this.caughtBy = Set.copyOf(caughtBy);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
     /** The invariant (or failure kind) names that count as catching this bug. */
-    abstract Set<String> caughtBy();
+    Set<String> caughtBy() {
+        return caughtBy;
+    }
 
     /** The property that should catch it. */
-    abstract String property();
+    String property() {
+        return property;
+    }
 
     /** The hardware the reference engine is given; the spec keeps observing the real one. */
     Hardware wrapHardware(Hardware real) {

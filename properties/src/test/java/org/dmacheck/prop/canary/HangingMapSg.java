@@ -10,24 +10,10 @@ import org.dmacheck.spec.platform.Hardware;
 
 /** An engine whose {@code dma_map_sg} never returns: the per-call timeout must turn it into a report. */
 public final class HangingMapSg extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-hanging-map-sg";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine whose dma_map_sg never returns";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("engine-hang");
-    }
-
-    @Override
-    String property() {
-        return "sg";
+    public HangingMapSg() {
+        super("canary-hanging-map-sg", "sg",
+                "reference engine whose dma_map_sg never returns",
+                Set.of("engine-hang"));
     }
 
     @Override

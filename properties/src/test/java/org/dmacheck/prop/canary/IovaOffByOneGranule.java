@@ -24,24 +24,10 @@ import org.dmacheck.spec.platform.Unsigned;
  * consistent: the device reaches what the driver linked.
  */
 public final class IovaOffByOneGranule extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-iova-off-by-one";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine whose two-step reservations are handed out one granule below what the allocator recorded";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("NoIovaOverlap");
-    }
-
-    @Override
-    String property() {
-        return "two-step";
+    public IovaOffByOneGranule() {
+        super("canary-iova-off-by-one", "two-step",
+                "reference engine whose two-step reservations are handed out one granule below what the allocator recorded",
+                Set.of("NoIovaOverlap"));
     }
 
     @Override

@@ -15,24 +15,10 @@ import org.dmacheck.spec.platform.IovaRange;
  * again the device still holds stale translations to the old pages.
  */
 public final class LazyFlushSkipped extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-lazy-flush-skipped";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine whose IOTLB invalidations in DMA_FQ domains are lost (IOVA reused before the flush)";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("NoStaleAccess");
-    }
-
-    @Override
-    String property() {
-        return "lazy-flush";
+    public LazyFlushSkipped() {
+        super("canary-lazy-flush-skipped", "lazy-flush",
+                "reference engine whose IOTLB invalidations in DMA_FQ domains are lost (IOVA reused before the flush)",
+                Set.of("NoStaleAccess"));
     }
 
     @Override

@@ -18,24 +18,10 @@ import org.dmacheck.spec.platform.Unsigned;
  * then clears the rest of the given size as Linux would.
  */
 public final class LinuxLiteralUnmapSize extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-linux-unmap-size";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine whose dma-iommu unmap clears the size it is given, like __iommu_dma_unmap()";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("Containment");
-    }
-
-    @Override
-    String property() {
-        return "misuse";
+    public LinuxLiteralUnmapSize() {
+        super("canary-linux-unmap-size", "misuse",
+                "reference engine whose dma-iommu unmap clears the size it is given, like __iommu_dma_unmap()",
+                Set.of("Containment"));
     }
 
     @Override

@@ -8,24 +8,10 @@ import org.dmacheck.spec.platform.Hardware;
  * without reproducing the original address's low bits.
  */
 public final class MinAlignDropped extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-min-align-dropped";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine that ignores min_align_mask when bouncing";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("AlignmentPreserved");
-    }
-
-    @Override
-    String property() {
-        return "swiotlb-pressure";
+    public MinAlignDropped() {
+        super("canary-min-align-dropped", "swiotlb-pressure",
+                "reference engine that ignores min_align_mask when bouncing",
+                Set.of("AlignmentPreserved"));
     }
 
     @Override

@@ -14,24 +14,10 @@ import org.dmacheck.spec.platform.RegionKind;
  * physical address of the peer's BAR instead of {@code phys + bus_offset}.
  */
 public final class MissingBusOffset extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-missing-bus-offset";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine whose P2P bus-address segments forget the provider's bus_offset";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("P2pTranslation");
-    }
-
-    @Override
-    String property() {
-        return "resource-p2p";
+    public MissingBusOffset() {
+        super("canary-missing-bus-offset", "resource-p2p",
+                "reference engine whose P2P bus-address segments forget the provider's bus_offset",
+                Set.of("P2pTranslation"));
     }
 
     @Override

@@ -14,24 +14,10 @@ import org.dmacheck.spec.platform.Hardware;
  * down under the driver's feet.
  */
 public final class MisuseCorruptsNeighbour extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-misuse-corrupts";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine whose unmap of an unknown address unmaps the device's latest live mapping";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("Containment");
-    }
-
-    @Override
-    String property() {
-        return "misuse";
+    public MisuseCorruptsNeighbour() {
+        super("canary-misuse-corrupts", "misuse",
+                "reference engine whose unmap of an unknown address unmaps the device's latest live mapping",
+                Set.of("Containment"));
     }
 
     /** A single mapping the engine returned. */

@@ -12,24 +12,10 @@ import org.dmacheck.spec.platform.Hardware;
  * copy the bounce slot back (as if {@code DMA_ATTR_SKIP_CPU_SYNC} were always set for it).
  */
 public final class NoCopyBackFromDevice extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-no-copy-back";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine that skips the bounce copy-out at unmap for DMA_FROM_DEVICE";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("DataVisibility");
-    }
-
-    @Override
-    String property() {
-        return "swiotlb-pressure";
+    public NoCopyBackFromDevice() {
+        super("canary-no-copy-back", "swiotlb-pressure",
+                "reference engine that skips the bounce copy-out at unmap for DMA_FROM_DEVICE",
+                Set.of("DataVisibility"));
     }
 
     @Override

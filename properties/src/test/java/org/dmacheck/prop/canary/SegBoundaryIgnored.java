@@ -8,24 +8,10 @@ import org.dmacheck.spec.platform.Hardware;
  * merged or padded segments may cross {@code seg_boundary_mask}.
  */
 public final class SegBoundaryIgnored extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-seg-boundary-ignored";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine that lays out segments as if seg_boundary_mask were all ones";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("SegmentRules");
-    }
-
-    @Override
-    String property() {
-        return "sg";
+    public SegBoundaryIgnored() {
+        super("canary-seg-boundary-ignored", "sg",
+                "reference engine that lays out segments as if seg_boundary_mask were all ones",
+                Set.of("SegmentRules"));
     }
 
     @Override

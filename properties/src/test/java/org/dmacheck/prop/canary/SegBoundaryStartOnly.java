@@ -17,24 +17,10 @@ import org.dmacheck.spec.platform.Unsigned;
  * dma_direct's per-entry layout) is on the merged segment's whole range.
  */
 public final class SegBoundaryStartOnly extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-seg-boundary-start-only";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine that re-merges contiguous sg segments checking seg_boundary_mask on the next start only";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("SegmentRules");
-    }
-
-    @Override
-    String property() {
-        return "sg";
+    public SegBoundaryStartOnly() {
+        super("canary-seg-boundary-start-only", "sg",
+                "reference engine that re-merges contiguous sg segments checking seg_boundary_mask on the next start only",
+                Set.of("SegmentRules"));
     }
 
     @Override

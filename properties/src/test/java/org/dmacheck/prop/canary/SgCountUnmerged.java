@@ -13,24 +13,10 @@ import org.dmacheck.spec.platform.Hardware;
  * ({@code DMA_MAPPING_ERROR}, length 0) into the device.
  */
 public final class SgCountUnmerged extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-sg-count-unmerged";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine whose dma_map_sg returns nents instead of the merged segment count";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("ResultWellFormed", "SegmentRules");
-    }
-
-    @Override
-    String property() {
-        return "sg";
+    public SgCountUnmerged() {
+        super("canary-sg-count-unmerged", "sg",
+                "reference engine whose dma_map_sg returns nents instead of the merged segment count",
+                Set.of("ResultWellFormed", "SegmentRules"));
     }
 
     @Override

@@ -14,24 +14,10 @@ import org.dmacheck.spec.platform.Hardware;
  * answers every failed map_sg with 0.
  */
 public final class SgErrorAsZero extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-sg-error-as-zero";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine whose failed dma_map_sg returns 0 instead of a negative errno";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("ResultWellFormed");
-    }
-
-    @Override
-    String property() {
-        return "sg";
+    public SgErrorAsZero() {
+        super("canary-sg-error-as-zero", "sg",
+                "reference engine whose failed dma_map_sg returns 0 instead of a negative errno",
+                Set.of("ResultWellFormed"));
     }
 
     @Override

@@ -6,24 +6,10 @@ import org.dmacheck.spec.platform.Hardware;
 
 /** Non-coherent sync skipped: {@code arch_sync_dma_for_device} never cleans the CPU cache. */
 public final class SkippedCacheClean extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-skipped-cache-clean";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine whose arch_sync_dma_for_device does nothing (non-coherent data stays in the CPU cache)";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("DataVisibility");
-    }
-
-    @Override
-    String property() {
-        return "noncoherent-syncs";
+    public SkippedCacheClean() {
+        super("canary-skipped-cache-clean", "noncoherent-syncs",
+                "reference engine whose arch_sync_dma_for_device does nothing (non-coherent data stays in the CPU cache)",
+                Set.of("DataVisibility"));
     }
 
     @Override

@@ -15,24 +15,10 @@ import org.dmacheck.spec.platform.MemoryRegion;
  * data back (so nothing looks wrong to the driver) but never releases the slots.
  */
 public final class SwiotlbSlotLeak extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-swiotlb-slot-leak";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine whose dma-direct unmap of a bounced buffer syncs but never frees the slots";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("Balance");
-    }
-
-    @Override
-    String property() {
-        return "swiotlb-pressure";
+    public SwiotlbSlotLeak() {
+        super("canary-swiotlb-slot-leak", "swiotlb-pressure",
+                "reference engine whose dma-direct unmap of a bounced buffer syncs but never frees the slots",
+                Set.of("Balance"));
     }
 
     @Override

@@ -9,24 +9,10 @@ import org.dmacheck.spec.platform.Hardware;
 
 /** An engine that crashes: {@code dma_unmap_sg} throws a NullPointerException. */
 public final class ThrowingUnmapSg extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-throwing-unmap-sg";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine whose dma_unmap_sg throws NullPointerException";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("engine-exception");
-    }
-
-    @Override
-    String property() {
-        return "sg";
+    public ThrowingUnmapSg() {
+        super("canary-throwing-unmap-sg", "sg",
+                "reference engine whose dma_unmap_sg throws NullPointerException",
+                Set.of("engine-exception"));
     }
 
     @Override

@@ -14,24 +14,10 @@ import org.dmacheck.spec.platform.Hardware;
  * never linked.
  */
 public final class TryAllocMaps extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-try-alloc-maps";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine whose dma_iova_try_alloc also links the whole reservation";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("TwoStepRules");
-    }
-
-    @Override
-    String property() {
-        return "two-step";
+    public TryAllocMaps() {
+        super("canary-try-alloc-maps", "two-step",
+                "reference engine whose dma_iova_try_alloc also links the whole reservation",
+                Set.of("TwoStepRules"));
     }
 
     @Override

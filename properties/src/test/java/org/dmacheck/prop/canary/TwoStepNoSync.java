@@ -8,24 +8,10 @@ import org.dmacheck.spec.platform.Hardware;
 
 /** Two-step: {@code dma_iova_sync} reports success without making the linked PTEs visible. */
 public final class TwoStepNoSync extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-two-step-no-sync";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine whose dma_iova_sync returns 0 and does nothing";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("TwoStepRules", "Translation");
-    }
-
-    @Override
-    String property() {
-        return "two-step";
+    public TwoStepNoSync() {
+        super("canary-two-step-no-sync", "two-step",
+                "reference engine whose dma_iova_sync returns 0 and does nothing",
+                Set.of("TwoStepRules", "Translation"));
     }
 
     @Override

@@ -13,24 +13,10 @@ import org.dmacheck.spec.platform.Hardware;
  * so the device keeps reaching memory the driver has given back.
  */
 public final class UnlinkNoOp extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-unlink-no-op";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine whose dma_iova_unlink leaves the linked range mapped";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("TwoStepRules", "Balance"); // the unlink took back fewer PTEs than its link set
-    }
-
-    @Override
-    String property() {
-        return "two-step";
+    public UnlinkNoOp() {
+        super("canary-unlink-no-op", "two-step",
+                "reference engine whose dma_iova_unlink leaves the linked range mapped",
+                Set.of("TwoStepRules", "Balance")); // the unlink took back fewer PTEs than its link set
     }
 
     @Override

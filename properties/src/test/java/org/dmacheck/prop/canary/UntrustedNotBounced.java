@@ -8,24 +8,10 @@ import org.dmacheck.spec.platform.Hardware;
  * in place, so the whole granule around it, neighbours included, is reachable.
  */
 public final class UntrustedNotBounced extends CanaryProvider {
-    @Override
-    public String name() {
-        return "canary-untrusted-not-bounced";
-    }
-
-    @Override
-    public String description() {
-        return "reference engine that treats untrusted devices as trusted (no sub-granule bouncing)";
-    }
-
-    @Override
-    Set<String> caughtBy() {
-        return Set.of("Translation");
-    }
-
-    @Override
-    String property() {
-        return "single-maps";
+    public UntrustedNotBounced() {
+        super("canary-untrusted-not-bounced", "single-maps",
+                "reference engine that treats untrusted devices as trusted (no sub-granule bouncing)",
+                Set.of("Translation"));
     }
 
     @Override
